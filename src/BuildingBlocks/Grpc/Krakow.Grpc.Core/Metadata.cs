@@ -1,0 +1,190 @@
+using System.Collections;
+using System.Text;
+
+namespace Grpc.Core;
+
+/// <summary>
+/// Custom headers or trailers of a call: an ordered list of entries whose keys are lower-case ASCII.
+/// Keys ending in <c>-bin</c> carry bytes (base64 on the wire); all others carry printable ASCII.
+/// </summary>
+public sealed class Metadata : IList<Metadata.Entry>
+{
+    public const string BinaryHeaderSuffix = "-bin";
+
+    /// <summary>An empty, read-only instance.</summary>
+    public static readonly Metadata Empty = new Metadata().Freeze();
+
+    private readonly List<Entry> entries = [];
+    private bool readOnly;
+
+    public int Count => entries.Count;
+
+    public bool IsReadOnly => readOnly;
+
+    public Entry this[int index]
+    {
+        get => entries[index];
+        set
+        {
+            CheckWriteable();
+            entries[index] = value ?? throw new ArgumentNullException(nameof(value));
+        }
+    }
+
+    /// <summary>Makes this instance read-only and returns it.</summary>
+    public Metadata Freeze()
+    {
+        readOnly = true;
+        return this;
+    }
+
+    /// <summary>The last entry with the key, or null.</summary>
+    public Entry? Get(string key)
+    {
+        var normalized = Entry.NormalizeKey(key);
+        for (var i = entries.Count - 1; i >= 0; i--)
+        {
+            if (entries[i].Key == normalized)
+            {
+                return entries[i];
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The string value of the last entry with the key, or null.</summary>
+    public string? GetValue(string key) => Get(key)?.Value;
+
+    /// <summary>The bytes of the last entry with the (binary) key, or null.</summary>
+    public byte[]? GetValueBytes(string key) => Get(key)?.ValueBytes;
+
+    public IEnumerable<Entry> GetAll(string key)
+    {
+        var normalized = Entry.NormalizeKey(key);
+        return entries.Where(e => e.Key == normalized);
+    }
+
+    public void Add(string key, string value) => Add(new Entry(key, value));
+
+    public void Add(string key, byte[] valueBytes) => Add(new Entry(key, valueBytes));
+
+    public void Add(Entry item)
+    {
+        CheckWriteable();
+        entries.Add(item ?? throw new ArgumentNullException(nameof(item)));
+    }
+
+    public void Clear()
+    {
+        CheckWriteable();
+        entries.Clear();
+    }
+
+    public bool Contains(Entry item) => entries.Contains(item);
+
+    public void CopyTo(Entry[] array, int arrayIndex) => entries.CopyTo(array, arrayIndex);
+
+    public int IndexOf(Entry item) => entries.IndexOf(item);
+
+    public void Insert(int index, Entry item)
+    {
+        CheckWriteable();
+        entries.Insert(index, item ?? throw new ArgumentNullException(nameof(item)));
+    }
+
+    public bool Remove(Entry item)
+    {
+        CheckWriteable();
+        return entries.Remove(item);
+    }
+
+    public void RemoveAt(int index)
+    {
+        CheckWriteable();
+        entries.RemoveAt(index);
+    }
+
+    public IEnumerator<Entry> GetEnumerator() => entries.GetEnumerator();
+
+    IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+
+    private void CheckWriteable()
+    {
+        if (readOnly)
+        {
+            throw new InvalidOperationException("Metadata is read-only.");
+        }
+    }
+
+    /// <summary>One key and its value.</summary>
+    public sealed class Entry
+    {
+        private readonly string? value;
+        private readonly byte[]? valueBytes;
+
+        public Entry(string key, string value)
+        {
+            Key = NormalizeKey(key);
+            if (IsBinaryKey(Key))
+            {
+                throw new ArgumentException($"Key '{Key}' ends with '{BinaryHeaderSuffix}' and needs a byte[] value.", nameof(key));
+            }
+
+            ArgumentNullException.ThrowIfNull(value);
+            foreach (var c in value)
+            {
+                // HTTP/2 header values that gRPC allows for ASCII metadata: printable ASCII and space.
+                if (c < 0x20 || c > 0x7E)
+                {
+                    throw new ArgumentException($"Value of metadata '{Key}' must be printable ASCII.", nameof(value));
+                }
+            }
+
+            this.value = value;
+        }
+
+        public Entry(string key, byte[] valueBytes)
+        {
+            Key = NormalizeKey(key);
+            if (!IsBinaryKey(Key))
+            {
+                throw new ArgumentException($"Key '{Key}' carries bytes and must end with '{BinaryHeaderSuffix}'.", nameof(key));
+            }
+
+            this.valueBytes = valueBytes ?? throw new ArgumentNullException(nameof(valueBytes));
+        }
+
+        public string Key { get; }
+
+        public bool IsBinary => valueBytes is not null;
+
+        /// <summary>The ASCII value; throws for a binary entry.</summary>
+        public string Value => value ?? throw new InvalidOperationException($"Metadata '{Key}' is binary; read ValueBytes.");
+
+        /// <summary>The bytes of a binary entry, or the ASCII bytes of a string entry (a copy).</summary>
+        public byte[] ValueBytes => valueBytes is not null ? (byte[])valueBytes.Clone() : Encoding.ASCII.GetBytes(value!);
+
+        public override string ToString() => IsBinary
+            ? $"[Entry: key={Key}, valueBytes={Convert.ToBase64String(valueBytes!)}]"
+            : $"[Entry: key={Key}, value={value}]";
+
+        public static bool IsBinaryKey(string key) => key.EndsWith(BinaryHeaderSuffix, StringComparison.OrdinalIgnoreCase);
+
+        internal static string NormalizeKey(string key)
+        {
+            ArgumentException.ThrowIfNullOrEmpty(key);
+            var lower = key.ToLowerInvariant();
+            foreach (var c in lower)
+            {
+                // The metadata key grammar of the gRPC HTTP/2 protocol: 0-9 a-z _ - .
+                if (!(c is >= 'a' and <= 'z' || c is >= '0' and <= '9' || c is '_' or '-' or '.'))
+                {
+                    throw new ArgumentException($"Metadata key '{key}' contains '{c}'; only 0-9, a-z, '_', '-' and '.' are allowed.", nameof(key));
+                }
+            }
+
+            return lower;
+        }
+    }
+}

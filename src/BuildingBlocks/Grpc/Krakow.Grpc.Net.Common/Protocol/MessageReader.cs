@@ -1,0 +1,191 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.IO.Pipelines;
+using Grpc.Core;
+using Grpc.Net.Compression;
+
+namespace Grpc.Net.Protocol;
+
+/// <summary>
+/// Reads length-prefixed messages from a <see cref="PipeReader"/>. An uncompressed message is deserialized
+/// straight from the pipe's buffer, with no copy; every protocol violation ends as an <see cref="RpcException"/>.
+/// </summary>
+internal sealed class MessageReader(PipeReader reader, int? maxMessageSize, ICompressionProvider? decompressor)
+{
+    private readonly PayloadContext context = new();
+
+    /// <summary>The next message, or null at a clean end of the stream.</summary>
+    public async ValueTask<T?> ReadMessageAsync<T>(Func<DeserializationContext, T> deserializer, CancellationToken cancellationToken)
+        where T : class
+    {
+        while (true)
+        {
+            var result = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            var buffer = result.Buffer;
+            if (result.IsCanceled)
+            {
+                reader.AdvanceTo(buffer.Start);
+                throw new RpcException(new Status(StatusCode.Cancelled, "The read was cancelled."));
+            }
+
+            if (TryReadHeader(buffer, out var compressed, out var length))
+            {
+                if (buffer.Length >= GrpcProtocol.FrameHeaderSize + length)
+                {
+                    var payload = buffer.Slice(GrpcProtocol.FrameHeaderSize, length);
+                    try
+                    {
+                        return Deserialize(payload, compressed, deserializer);
+                    }
+                    finally
+                    {
+                        reader.AdvanceTo(payload.End);
+                    }
+                }
+            }
+
+            if (result.IsCompleted)
+            {
+                reader.AdvanceTo(buffer.End);
+                if (buffer.IsEmpty)
+                {
+                    return null;
+                }
+
+                throw new RpcException(new Status(StatusCode.Internal, "Incomplete message."));
+            }
+
+            reader.AdvanceTo(buffer.Start, buffer.End);
+        }
+    }
+
+    /// <summary>Reads a message that must be the only one in the stream (unary and server-streaming requests).</summary>
+    public async ValueTask<T> ReadSingleMessageAsync<T>(Func<DeserializationContext, T> deserializer, CancellationToken cancellationToken)
+        where T : class
+    {
+        var message = await ReadMessageAsync(deserializer, cancellationToken).ConfigureAwait(false)
+            ?? throw new RpcException(new Status(StatusCode.Internal, "Incomplete message."));
+        await EnsureEndAsync(cancellationToken).ConfigureAwait(false);
+        return message;
+    }
+
+    /// <summary>Fails when anything follows the single expected message.</summary>
+    public async ValueTask EnsureEndAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var result = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            var empty = result.Buffer.IsEmpty;
+            reader.AdvanceTo(result.Buffer.Start, result.Buffer.End);
+            if (!empty)
+            {
+                throw new RpcException(new Status(StatusCode.Internal, "Additional unexpected message."));
+            }
+
+            if (result.IsCompleted)
+            {
+                return;
+            }
+        }
+    }
+
+    private bool TryReadHeader(ReadOnlySequence<byte> buffer, out bool compressed, out int length)
+    {
+        compressed = false;
+        length = 0;
+        if (buffer.Length < GrpcProtocol.FrameHeaderSize)
+        {
+            return false;
+        }
+
+        Span<byte> header = stackalloc byte[GrpcProtocol.FrameHeaderSize];
+        buffer.Slice(0, GrpcProtocol.FrameHeaderSize).CopyTo(header);
+        compressed = header[0] switch
+        {
+            0 => false,
+            1 => true,
+            _ => throw new RpcException(new Status(StatusCode.Internal, $"Invalid compressed flag {header[0]} in message header.")),
+        };
+        var declared = BinaryPrimitives.ReadUInt32BigEndian(header[1..]);
+        if (declared > (uint)(maxMessageSize ?? int.MaxValue - GrpcProtocol.FrameHeaderSize))
+        {
+            throw new RpcException(new Status(StatusCode.ResourceExhausted, "Received message exceeds the maximum configured message size."));
+        }
+
+        length = (int)declared;
+        return true;
+    }
+
+    private T Deserialize<T>(ReadOnlySequence<byte> payload, bool compressed, Func<DeserializationContext, T> deserializer)
+    {
+        if (compressed)
+        {
+            if (decompressor is null)
+            {
+                throw new RpcException(new Status(StatusCode.Internal, "Message has the compressed flag set but the call's grpc-encoding is identity."));
+            }
+
+            payload = Decompress(payload, decompressor);
+        }
+
+        context.Payload = payload;
+        try
+        {
+            return deserializer(context);
+        }
+        catch (Exception ex) when (ex is not RpcException)
+        {
+            throw new RpcException(new Status(StatusCode.Internal, "Error deserializing message.", ex));
+        }
+        finally
+        {
+            context.Payload = default;
+        }
+    }
+
+    private ReadOnlySequence<byte> Decompress(ReadOnlySequence<byte> payload, ICompressionProvider provider)
+    {
+        var limit = maxMessageSize ?? int.MaxValue;
+        using var output = new MemoryStream();
+        try
+        {
+            using var source = provider.CreateDecompressionStream(new ReadOnlySequenceStream(payload));
+            var chunk = ArrayPool<byte>.Shared.Rent(16 * 1024);
+            try
+            {
+                int read;
+                while ((read = source.Read(chunk, 0, chunk.Length)) > 0)
+                {
+                    if (output.Length + read > limit)
+                    {
+                        // Checked while inflating, so a small compression bomb cannot allocate its full size.
+                        throw new RpcException(new Status(StatusCode.ResourceExhausted, "Received message exceeds the maximum configured message size."));
+                    }
+
+                    output.Write(chunk, 0, read);
+                }
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(chunk);
+            }
+        }
+        catch (InvalidDataException ex)
+        {
+            throw new RpcException(new Status(StatusCode.Internal, "Could not decompress message.", ex));
+        }
+
+        return new ReadOnlySequence<byte>(output.GetBuffer(), 0, (int)output.Length);
+    }
+
+    private sealed class PayloadContext : DeserializationContext
+    {
+        public ReadOnlySequence<byte> Payload { get; set; }
+
+        public override int PayloadLength => (int)Payload.Length;
+
+        public override byte[] PayloadAsNewBuffer() => Payload.ToArray();
+
+        public override ReadOnlySequence<byte> PayloadAsReadOnlySequence() => Payload;
+    }
+}
