@@ -1,0 +1,444 @@
+using System.Net;
+using Grpc.AspNetCore.Web.Internal;
+using Grpc.Core;
+using Grpc.Net.Compression;
+using Grpc.Net.Protocol;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace Grpc.AspNetCore.Server.Internal;
+
+/// <summary>
+/// One server call over one HTTP request: its deadline, headers, trailers and status, and the writing of the
+/// response. Every write to the response goes through <see cref="callLock"/>, because the deadline may end the
+/// call from a timer thread while the handler is still writing.
+/// </summary>
+internal sealed class HttpContextServerCallContext : ServerCallContext, IDisposable
+{
+    private const string InternalEncodingRequestHeader = "grpc-internal-encoding-request";
+
+    private readonly HttpContext httpContext;
+    private readonly MethodOptions options;
+    private readonly ILogger logger;
+    private readonly SemaphoreSlim callLock = new(1, 1);
+    private readonly GrpcWebFeature? grpcWeb;
+    private Metadata? requestHeaders;
+    private Metadata? responseTrailers;
+    private CancellationTokenSource? deadlineSource;
+    private CancellationTokenSource? callSource;
+    private ITimer? deadlineTimer;
+    private ICompressionProvider? requestDecompressor;
+    private ICompressionProvider? responseCompressor;
+    private MessageReader? reader;
+    private MessageWriter? writer;
+    private bool responseStarted;
+    private bool completed;
+    private bool writePending;
+    private DateTime deadline = DateTime.MaxValue;
+    private CancellationToken cancellationToken;
+
+    public HttpContextServerCallContext(HttpContext httpContext, MethodOptions options, ILogger logger)
+    {
+        this.httpContext = httpContext;
+        this.options = options;
+        this.logger = logger;
+        grpcWeb = httpContext.Features.Get<GrpcWebFeature>();
+        cancellationToken = httpContext.RequestAborted;
+    }
+
+    public HttpContext HttpContext => httpContext;
+
+    public MethodOptions Options => options;
+
+    protected override string MethodCore => options.Method.FullName;
+
+    protected override string HostCore => httpContext.Request.Host.Value ?? string.Empty;
+
+    protected override string PeerCore => FormatPeer(httpContext.Connection.RemoteIpAddress, httpContext.Connection.RemotePort);
+
+    protected override DateTime DeadlineCore => deadline;
+
+    protected override Metadata RequestHeadersCore => requestHeaders ??= ReadRequestHeaders();
+
+    protected override CancellationToken CancellationTokenCore => cancellationToken;
+
+    protected override Metadata ResponseTrailersCore => responseTrailers ??= [];
+
+    protected override Status StatusCore { get; set; } = Status.DefaultSuccess;
+
+    protected override WriteOptions? WriteOptionsCore { get; set; }
+
+    protected override AuthContext AuthContextCore => GrpcAuthContext.From(httpContext);
+
+    /// <summary>Checks the request's protocol, content type, encoding and timeout; on failure answers it and returns false.</summary>
+    public async Task<bool> InitializeAsync()
+    {
+        var request = httpContext.Request;
+        if (grpcWeb is null && !HttpProtocol.IsHttp2(request.Protocol) && !HttpProtocol.IsHttp3(request.Protocol))
+        {
+            httpContext.Response.StatusCode = StatusCodes.Status426UpgradeRequired;
+            httpContext.Response.Headers.Upgrade = "h2c";
+            await WriteTrailersOnlyAsync(new Status(StatusCode.Internal, $"Request protocol '{request.Protocol}' is not supported.")).ConfigureAwait(false);
+            return false;
+        }
+
+        if (!GrpcProtocol.IsGrpcContentType(request.ContentType))
+        {
+            httpContext.Response.StatusCode = StatusCodes.Status415UnsupportedMediaType;
+            await WriteTrailersOnlyAsync(new Status(StatusCode.Internal, $"Content-Type '{request.ContentType}' is not supported.")).ConfigureAwait(false);
+            return false;
+        }
+
+        var encoding = request.Headers[GrpcProtocol.EncodingHeader].ToString();
+        if (encoding.Length > 0 && encoding != GrpcProtocol.IdentityEncoding)
+        {
+            if (!options.CompressionProviders.TryGetValue(encoding, out requestDecompressor))
+            {
+                await WriteTrailersOnlyAsync(new Status(StatusCode.Unimplemented, $"Unsupported grpc-encoding value '{encoding}'. Supported encodings: {options.AcceptEncoding}")).ConfigureAwait(false);
+                return false;
+            }
+        }
+
+        var timeoutHeader = request.Headers[GrpcProtocol.TimeoutHeader];
+        if (timeoutHeader.Count > 0)
+        {
+            if (!GrpcTimeout.TryParse(timeoutHeader.ToString(), out var timeout))
+            {
+                await WriteTrailersOnlyAsync(new Status(StatusCode.Internal, $"Malformed grpc-timeout header '{timeoutHeader}'.")).ConfigureAwait(false);
+                return false;
+            }
+
+            if (timeout <= TimeSpan.Zero)
+            {
+                await WriteTrailersOnlyAsync(new Status(StatusCode.DeadlineExceeded, "Deadline Exceeded")).ConfigureAwait(false);
+                return false;
+            }
+
+            StartDeadline(timeout);
+        }
+
+        responseCompressor = SelectResponseCompressor(request.Headers[GrpcProtocol.AcceptEncodingHeader].ToString());
+        return true;
+    }
+
+    public MessageReader Reader => reader ??= new MessageReader(httpContext.Request.BodyReader, options.MaxReceiveMessageSize, requestDecompressor);
+
+    /// <summary>Writes one response message; flushes when asked (streaming), else leaves it for the end of the call.</summary>
+    public async Task WriteMessageAsync<TResponse>(TResponse message, Action<TResponse, SerializationContext> serializer, bool flush, CancellationToken cancellationToken)
+    {
+        if (writePending)
+        {
+            throw new InvalidOperationException("Can't write the message because the previous write is in progress.");
+        }
+
+        writePending = true;
+        await callLock.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+        try
+        {
+            if (completed)
+            {
+                throw new InvalidOperationException("Can't write the message because the call is complete.");
+            }
+
+            CancellationToken.ThrowIfCancellationRequested();
+            StartResponse();
+            writer ??= new MessageWriter(httpContext.Response.BodyWriter, options.MaxSendMessageSize, responseCompressor, options.ResponseCompressionLevel);
+            writer.WriteMessage(message, serializer, WriteOptions);
+            if (flush)
+            {
+                await httpContext.Response.BodyWriter.FlushAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            callLock.Release();
+            writePending = false;
+        }
+    }
+
+    /// <summary>Ends the call with <see cref="ServerCallContext.Status"/> and the trailers.</summary>
+    public async Task EndCallAsync()
+    {
+        await callLock.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+        try
+        {
+            if (completed)
+            {
+                return;
+            }
+
+            completed = true;
+            if (!responseStarted)
+            {
+                await WriteTrailersOnlyCoreAsync(StatusCore).ConfigureAwait(false);
+                return;
+            }
+
+            if (grpcWeb is not null)
+            {
+                await GrpcWebTrailers.WriteAsync(httpContext.Response.BodyWriter, StatusCore, responseTrailers).ConfigureAwait(false);
+                return;
+            }
+
+            AppendStatus(httpContext.Response.AppendTrailer, StatusCore, responseTrailers);
+        }
+        finally
+        {
+            callLock.Release();
+        }
+    }
+
+    /// <summary>Turns what a handler threw into the call's status, then ends the call.</summary>
+    public Task ProcessHandlerErrorAsync(Exception exception)
+    {
+        if (deadlineSource?.IsCancellationRequested == true)
+        {
+            StatusCore = new Status(StatusCode.DeadlineExceeded, "Deadline Exceeded");
+        }
+        else if (httpContext.RequestAborted.IsCancellationRequested)
+        {
+            // The client is gone: nothing we write reaches it.
+            logger.LogDebug("Call {Method} was cancelled by the client.", MethodCore);
+            StatusCore = new Status(StatusCode.Cancelled, "Call canceled by the client.");
+        }
+        else if (exception is RpcException rpc)
+        {
+            StatusCore = new Status(rpc.StatusCode, rpc.Status.Detail);
+            foreach (var entry in rpc.Trailers)
+            {
+                ResponseTrailersCore.Add(entry);
+            }
+        }
+        else
+        {
+            logger.LogError(exception, "Error when executing service method '{Method}'.", options.Method.Name);
+            StatusCore = new Status(
+                StatusCode.Unknown,
+                options.EnableDetailedErrors ? $"Exception was thrown by handler. {exception.GetType().Name}: {exception.Message}" : "Exception was thrown by handler.");
+        }
+
+        return EndCallAsync();
+    }
+
+    public void Dispose()
+    {
+        deadlineTimer?.Dispose();
+        callSource?.Dispose();
+        deadlineSource?.Dispose();
+    }
+
+    protected override async Task WriteResponseHeadersAsyncCore(Metadata responseHeaders)
+    {
+        await callLock.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+        try
+        {
+            if (responseStarted || completed)
+            {
+                throw new InvalidOperationException("Response headers can only be sent once per call.");
+            }
+
+            foreach (var entry in responseHeaders)
+            {
+                if (entry.Key == InternalEncodingRequestHeader)
+                {
+                    // grpc-dotnet's convention for a handler to ask for a compressed response.
+                    options.CompressionProviders.TryGetValue(entry.Value, out responseCompressor);
+                    continue;
+                }
+
+                httpContext.Response.Headers.Append(entry.Key, MetadataHeaders.ToHeaderValue(entry));
+            }
+
+            StartResponse();
+            await httpContext.Response.BodyWriter.FlushAsync(CancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            callLock.Release();
+        }
+    }
+
+    protected override ContextPropagationToken CreatePropagationTokenCore(ContextPropagationOptions? propagationOptions) =>
+        new ServerCallPropagationToken(this, propagationOptions ?? ContextPropagationOptions.Default);
+
+    private void StartDeadline(TimeSpan timeout)
+    {
+        var now = DateTime.UtcNow;
+        deadline = timeout >= DateTime.MaxValue - now ? DateTime.MaxValue : now + timeout;
+
+        // Timers cannot wait longer than about 49 days; a deadline further away never fires in practice.
+        if (timeout > TimeSpan.FromDays(30))
+        {
+            return;
+        }
+
+        deadlineSource = new CancellationTokenSource();
+        callSource = CancellationTokenSource.CreateLinkedTokenSource(httpContext.RequestAborted, deadlineSource.Token);
+        cancellationToken = callSource.Token;
+        deadlineTimer = TimeProvider.System.CreateTimer(_ => _ = DeadlineExceededAsync(), null, timeout, Timeout.InfiniteTimeSpan);
+    }
+
+    private async Task DeadlineExceededAsync()
+    {
+        try
+        {
+            await callLock.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+            try
+            {
+                if (completed)
+                {
+                    return;
+                }
+
+                completed = true;
+                var status = new Status(StatusCode.DeadlineExceeded, "Deadline Exceeded");
+                if (!responseStarted)
+                {
+                    await WriteTrailersOnlyCoreAsync(status).ConfigureAwait(false);
+                }
+                else if (grpcWeb is not null)
+                {
+                    await GrpcWebTrailers.WriteAsync(httpContext.Response.BodyWriter, status, responseTrailers).ConfigureAwait(false);
+                }
+                else
+                {
+                    AppendStatus(httpContext.Response.AppendTrailer, status, responseTrailers);
+                }
+
+                // Answer now, while the handler winds down on its cancelled token.
+                await httpContext.Response.CompleteAsync().ConfigureAwait(false);
+            }
+            finally
+            {
+                callLock.Release();
+                deadlineSource!.Cancel();
+            }
+        }
+        catch (Exception ex)
+        {
+            logger.LogDebug(ex, "Could not answer DEADLINE_EXCEEDED for {Method}.", MethodCore);
+        }
+    }
+
+    private void StartResponse()
+    {
+        if (responseStarted)
+        {
+            return;
+        }
+
+        responseStarted = true;
+        var headers = httpContext.Response.Headers;
+        httpContext.Response.ContentType = grpcWeb?.ResponseContentType ?? GrpcProtocol.ContentType;
+        if (responseCompressor is not null)
+        {
+            headers[GrpcProtocol.EncodingHeader] = responseCompressor.EncodingName;
+        }
+
+        headers[GrpcProtocol.AcceptEncodingHeader] = options.AcceptEncoding;
+    }
+
+    private async Task WriteTrailersOnlyAsync(Status status)
+    {
+        await callLock.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+        try
+        {
+            completed = true;
+            await WriteTrailersOnlyCoreAsync(status).ConfigureAwait(false);
+        }
+        finally
+        {
+            callLock.Release();
+        }
+    }
+
+    private Task WriteTrailersOnlyCoreAsync(Status status)
+    {
+        // Trailers-Only: one HEADERS frame with the status and any trailers, and no body.
+        var response = httpContext.Response;
+        response.ContentType = grpcWeb?.ResponseContentType ?? GrpcProtocol.ContentType;
+        response.Headers[GrpcProtocol.AcceptEncodingHeader] = options.AcceptEncoding;
+        AppendStatus((name, value) => response.Headers.Append(name, value), status, responseTrailers);
+        responseStarted = true;
+        return Task.CompletedTask;
+    }
+
+    private static void AppendStatus(Action<string, Microsoft.Extensions.Primitives.StringValues> append, Status status, Metadata? trailers)
+    {
+        append(GrpcProtocol.StatusHeader, ((int)status.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        if (status.Detail.Length > 0)
+        {
+            append(GrpcProtocol.MessageHeader, PercentEncoding.Encode(status.Detail));
+        }
+
+        if (trailers is null)
+        {
+            return;
+        }
+
+        foreach (var entry in trailers)
+        {
+            append(entry.Key, MetadataHeaders.ToHeaderValue(entry));
+        }
+    }
+
+    private ICompressionProvider? SelectResponseCompressor(string acceptEncoding)
+    {
+        var algorithm = options.ResponseCompressionAlgorithm;
+        if (algorithm is null || acceptEncoding.Length == 0)
+        {
+            return null;
+        }
+
+        foreach (var range in acceptEncoding.Split(',', StringSplitOptions.TrimEntries))
+        {
+            if (range == algorithm)
+            {
+                return options.CompressionProviders[algorithm];
+            }
+        }
+
+        return null;
+    }
+
+    private Metadata ReadRequestHeaders()
+    {
+        var metadata = new Metadata();
+        foreach (var header in httpContext.Request.Headers)
+        {
+            if (GrpcProtocol.IsReservedHeader(header.Key) || header.Key == "x-grpc-web")
+            {
+                continue;
+            }
+
+            foreach (var value in header.Value)
+            {
+                try
+                {
+                    MetadataHeaders.AddHeader(metadata, header.Key, value ?? string.Empty);
+                }
+                catch (Exception ex) when (ex is FormatException or ArgumentException)
+                {
+                    // A header that is not valid gRPC metadata (bad base64, non-ASCII) is not passed to the handler.
+                    logger.LogDebug("Ignored request header '{Header}': {Reason}", header.Key, ex.Message);
+                }
+            }
+        }
+
+        return metadata;
+    }
+
+    private static string FormatPeer(IPAddress? address, int port) => address switch
+    {
+        null => "unknown",
+        { AddressFamily: System.Net.Sockets.AddressFamily.InterNetworkV6 } => $"ipv6:[{address}]:{port}",
+        _ => $"ipv4:{address}:{port}",
+    };
+
+    private sealed class ServerCallPropagationToken(HttpContextServerCallContext call, ContextPropagationOptions propagation) : ContextPropagationToken
+    {
+        public DateTime? Deadline => propagation.IsPropagateDeadline ? call.DeadlineCore : null;
+
+        public CancellationToken CancellationToken => propagation.IsPropagateCancellation ? call.CancellationTokenCore : CancellationToken.None;
+    }
+}
