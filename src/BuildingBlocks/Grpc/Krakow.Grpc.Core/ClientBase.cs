@@ -28,6 +28,42 @@ public abstract class ClientBase
 
     internal ClientBaseConfiguration Configuration { get; }
 
+    /// <summary>What a client was created with; generated clients pass it through.</summary>
+    protected internal class ClientBaseConfiguration
+    {
+        private readonly CallInvoker undecoratedCallInvoker;
+        private readonly string? host;
+
+        protected internal ClientBaseConfiguration(CallInvoker undecoratedCallInvoker, string? host)
+        {
+            this.undecoratedCallInvoker = undecoratedCallInvoker ?? throw new ArgumentNullException(nameof(undecoratedCallInvoker));
+            this.host = host;
+        }
+
+        internal CallInvoker CreateDecoratedCallInvoker() =>
+            host is null ? undecoratedCallInvoker : new HostOverridingCallInvoker(undecoratedCallInvoker, host);
+
+        internal ClientBaseConfiguration WithHost(string newHost) => new(undecoratedCallInvoker, newHost);
+
+        private sealed class HostOverridingCallInvoker(CallInvoker inner, string host) : CallInvoker
+        {
+            public override TResponse BlockingUnaryCall<TRequest, TResponse>(Method<TRequest, TResponse> method, string? ignored, CallOptions options, TRequest request) =>
+                inner.BlockingUnaryCall(method, host, options, request);
+
+            public override AsyncUnaryCall<TResponse> AsyncUnaryCall<TRequest, TResponse>(Method<TRequest, TResponse> method, string? ignored, CallOptions options, TRequest request) =>
+                inner.AsyncUnaryCall(method, host, options, request);
+
+            public override AsyncServerStreamingCall<TResponse> AsyncServerStreamingCall<TRequest, TResponse>(Method<TRequest, TResponse> method, string? ignored, CallOptions options, TRequest request) =>
+                inner.AsyncServerStreamingCall(method, host, options, request);
+
+            public override AsyncClientStreamingCall<TRequest, TResponse> AsyncClientStreamingCall<TRequest, TResponse>(Method<TRequest, TResponse> method, string? ignored, CallOptions options) =>
+                inner.AsyncClientStreamingCall(method, host, options);
+
+            public override AsyncDuplexStreamingCall<TRequest, TResponse> AsyncDuplexStreamingCall<TRequest, TResponse>(Method<TRequest, TResponse> method, string? ignored, CallOptions options) =>
+                inner.AsyncDuplexStreamingCall(method, host, options);
+        }
+    }
+
     /// <summary>A call invoker for mocking: every call fails, because no channel stands behind it.</summary>
     private sealed class UnimplementedCallInvoker : CallInvoker
     {
@@ -73,40 +109,4 @@ public abstract class ClientBase<T> : ClientBase
     }
 
     protected abstract T NewInstance(ClientBaseConfiguration configuration);
-}
-
-/// <summary>What a client was created with; generated clients pass it through.</summary>
-public class ClientBaseConfiguration
-{
-    private readonly CallInvoker undecoratedCallInvoker;
-    private readonly string? host;
-
-    protected internal ClientBaseConfiguration(CallInvoker undecoratedCallInvoker, string? host)
-    {
-        this.undecoratedCallInvoker = undecoratedCallInvoker ?? throw new ArgumentNullException(nameof(undecoratedCallInvoker));
-        this.host = host;
-    }
-
-    internal CallInvoker CreateDecoratedCallInvoker() =>
-        host is null ? undecoratedCallInvoker : new HostOverridingCallInvoker(undecoratedCallInvoker, host);
-
-    internal ClientBaseConfiguration WithHost(string newHost) => new(undecoratedCallInvoker, newHost);
-
-    private sealed class HostOverridingCallInvoker(CallInvoker inner, string host) : CallInvoker
-    {
-        public override TResponse BlockingUnaryCall<TRequest, TResponse>(Method<TRequest, TResponse> method, string? ignored, CallOptions options, TRequest request) =>
-            inner.BlockingUnaryCall(method, host, options, request);
-
-        public override AsyncUnaryCall<TResponse> AsyncUnaryCall<TRequest, TResponse>(Method<TRequest, TResponse> method, string? ignored, CallOptions options, TRequest request) =>
-            inner.AsyncUnaryCall(method, host, options, request);
-
-        public override AsyncServerStreamingCall<TResponse> AsyncServerStreamingCall<TRequest, TResponse>(Method<TRequest, TResponse> method, string? ignored, CallOptions options, TRequest request) =>
-            inner.AsyncServerStreamingCall(method, host, options, request);
-
-        public override AsyncClientStreamingCall<TRequest, TResponse> AsyncClientStreamingCall<TRequest, TResponse>(Method<TRequest, TResponse> method, string? ignored, CallOptions options) =>
-            inner.AsyncClientStreamingCall(method, host, options);
-
-        public override AsyncDuplexStreamingCall<TRequest, TResponse> AsyncDuplexStreamingCall<TRequest, TResponse>(Method<TRequest, TResponse> method, string? ignored, CallOptions options) =>
-            inner.AsyncDuplexStreamingCall(method, host, options);
-    }
 }
