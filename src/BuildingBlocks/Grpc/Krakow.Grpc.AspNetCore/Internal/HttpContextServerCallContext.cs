@@ -121,7 +121,23 @@ internal sealed class HttpContextServerCallContext : ServerCallContext, IDisposa
         return true;
     }
 
-    public MessageReader Reader => reader ??= new MessageReader(httpContext.Request.BodyReader, options.MaxReceiveMessageSize, requestDecompressor);
+    /// <summary>Reads the next request message, or null at the end of the request stream.</summary>
+    public async ValueTask<T?> ReadMessageAsync<T>(Func<DeserializationContext, T> deserializer, bool single, CancellationToken token)
+        where T : class
+    {
+        reader ??= new MessageReader(httpContext.Request.BodyReader, options.MaxReceiveMessageSize, requestDecompressor);
+        try
+        {
+            return single
+                ? await reader.ReadSingleMessageAsync(deserializer, token).ConfigureAwait(false)
+                : await reader.ReadMessageAsync(deserializer, token).ConfigureAwait(false);
+        }
+        catch (IOException ex)
+        {
+            // Kestrel reports a stream reset by the client as an IOException from the body.
+            throw new RpcException(new Status(StatusCode.Cancelled, "The client reset the request stream.", ex));
+        }
+    }
 
     /// <summary>Writes one response message; flushes when asked (streaming), else leaves it for the end of the call.</summary>
     public async Task WriteMessageAsync<TResponse>(TResponse message, Action<TResponse, SerializationContext> serializer, bool flush, CancellationToken cancellationToken)

@@ -24,12 +24,12 @@ internal sealed class HttpContextStreamReader<TRequest>(HttpContextServerCallCon
         {
             if (!cancellationToken.CanBeCanceled || cancellationToken == call.CancellationToken)
             {
-                current = await call.Reader.ReadMessageAsync(deserializer, call.CancellationToken).ConfigureAwait(false);
+                current = await call.ReadMessageAsync(deserializer, single: false, call.CancellationToken).ConfigureAwait(false);
             }
             else
             {
                 using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, call.CancellationToken);
-                current = await call.Reader.ReadMessageAsync(deserializer, linked.Token).ConfigureAwait(false);
+                current = await call.ReadMessageAsync(deserializer, single: false, linked.Token).ConfigureAwait(false);
             }
 
             return current is not null;

@@ -39,8 +39,8 @@ internal abstract class ServerCallHandler<TRequest, TResponse>(Method<TRequest, 
 
     protected abstract Task HandleCallCoreAsync(HttpContextServerCallContext call);
 
-    protected Task<TRequest> ReadSingleRequestAsync(HttpContextServerCallContext call) =>
-        call.Reader.ReadSingleMessageAsync(Method.RequestMarshaller.ContextualDeserializer, call.CancellationToken).AsTask();
+    protected async Task<TRequest> ReadSingleRequestAsync(HttpContextServerCallContext call) =>
+        (await call.ReadMessageAsync(Method.RequestMarshaller.ContextualDeserializer, single: true, call.CancellationToken).ConfigureAwait(false))!;
 
     protected Task WriteResponseAsync(HttpContextServerCallContext call, TResponse? response, bool flush)
     {
