@@ -24,10 +24,18 @@ internal static class GrpcProtocol
     public const int DefaultMaxReceiveMessageSize = 4 * 1024 * 1024;
 
     /// <summary>Headers that carry the protocol itself and so never show up as call metadata.</summary>
+    /// <remarks>
+    /// Case-insensitive: HTTP field names are, and Kestrel and HttpClient hand known ones over in their canonical
+    /// casing ("Content-Type", "TE", "Host", "Grpc-Timeout"), whatever the casing on the wire.
+    /// </remarks>
     public static bool IsReservedHeader(string name) =>
         name.StartsWith(':')
-        || name is "content-type" or "content-length" or TeHeader or "host" or "connection" or "transfer-encoding"
-            or TimeoutHeader or EncodingHeader or AcceptEncodingHeader or StatusHeader or MessageHeader;
+        || ReservedHeaders.Contains(name);
+
+    private static readonly HashSet<string> ReservedHeaders = new(
+        ["content-type", "content-length", TeHeader, "host", "connection", "transfer-encoding",
+            TimeoutHeader, EncodingHeader, AcceptEncodingHeader, StatusHeader, MessageHeader],
+        StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Whether an HTTP content type names gRPC, with or without a <c>+proto</c> style suffix.</summary>
     public static bool IsGrpcContentType(string? contentType) => HasBaseType(contentType, ContentType);

@@ -28,7 +28,21 @@ internal sealed class MessageReader(PipeReader reader, int? maxMessageSize, ICom
                 throw new RpcException(new Status(StatusCode.Cancelled, "The read was cancelled."));
             }
 
-            if (TryReadHeader(buffer, out var compressed, out var length))
+            bool hasHeader;
+            bool compressed;
+            int length;
+            try
+            {
+                hasHeader = TryReadHeader(buffer, out compressed, out length);
+            }
+            catch
+            {
+                // Leave the pipe consistent for whoever completes it.
+                reader.AdvanceTo(buffer.Start);
+                throw;
+            }
+
+            if (hasHeader)
             {
                 if (buffer.Length >= GrpcProtocol.FrameHeaderSize + length)
                 {
