@@ -15,8 +15,11 @@ public static class PlatformApplication
     /// <summary>Response headers a browser's gRPC-Web client must be able to read.</summary>
     private static readonly string[] GrpcWebExposedHeaders = ["grpc-status", "grpc-message", "grpc-status-details-bin", "grpc-encoding", "grpc-accept-encoding"];
 
-    /// <summary>Builds the application; <paramref name="configure"/> lets tests add configuration or services.</summary>
-    public static WebApplication Create(string[] args, Action<WebApplicationBuilder>? configure = null)
+    /// <summary>
+    /// Builds the application. <paramref name="configure"/> adds configuration or services before the build and
+    /// <paramref name="configureApp"/> maps extra endpoints after it (tests and embedders use them).
+    /// </summary>
+    public static WebApplication Create(string[] args, Action<WebApplicationBuilder>? configure = null, Action<WebApplication>? configureApp = null)
     {
         var builder = WebApplication.CreateBuilder(args);
         configure?.Invoke(builder);
@@ -60,6 +63,7 @@ public static class PlatformApplication
         app.MapGrpcHealthChecksService();
         app.MapGrpcReflectionService();
         app.MapPlatformModules();
+        configureApp?.Invoke(app);
         return app;
     }
 
