@@ -19,6 +19,7 @@ apt_packages=(
   python3-grpc-tools
   protobuf-compiler
   nghttp2-client
+  redis-server
 )
 
 log() { echo "install-test-deps: $*"; }

@@ -8,6 +8,8 @@ cd "$repo_root"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
 bash scripts/install-test-deps.sh
+# PostgreSQL on loopback for the tests that run against a real server; exports KRAKOW_TEST_POSTGRES.
+eval "$(bash scripts/start-test-services.sh)"
 
 log="$(mktemp)"
 trap 'rm -f "$log"' EXIT

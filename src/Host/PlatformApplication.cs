@@ -35,7 +35,7 @@ public static class PlatformApplication
         builder.Services.AddPlatformCache(configuration);
         builder.Services.AddPlatformSecurity(configuration);
         builder.Services.AddGrpc(options => options.EnableDetailedErrors = builder.Environment.IsDevelopment());
-        builder.Services.AddGrpcHealthChecks();
+        builder.Services.AddGrpcHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: [HealthEndpoints.ReadyTag]);
         builder.Services.AddGrpcReflection();
         builder.Services.AddCors(cors => cors.AddDefaultPolicy(policy =>
         {

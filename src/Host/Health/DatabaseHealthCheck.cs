@@ -1,0 +1,30 @@
+using System.Data.Common;
+using Krakow.BuildingBlocks.Persistence;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Npgsql;
+
+namespace Krakow.Host.Health;
+
+/// <summary>Ready when the platform's database (shared by every module, each in its own schema) answers a query.</summary>
+internal sealed class DatabaseHealthCheck(DatabaseOptions database) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await using DbConnection connection = database.Provider == DatabaseProvider.PostgreSql
+                ? new NpgsqlConnection(database.ConnectionString)
+                : new SqliteConnection(database.ConnectionString);
+            await connection.OpenAsync(cancellationToken);
+            await using var command = connection.CreateCommand();
+            command.CommandText = "SELECT 1";
+            await command.ExecuteScalarAsync(cancellationToken);
+            return HealthCheckResult.Healthy($"{database.Provider} answers");
+        }
+        catch (DbException ex)
+        {
+            return HealthCheckResult.Unhealthy($"{database.Provider} does not answer: {ex.Message}");
+        }
+    }
+}
