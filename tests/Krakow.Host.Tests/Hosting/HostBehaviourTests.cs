@@ -32,6 +32,23 @@ public sealed class HostBehaviourTests
     }
 
     [Fact]
+    public async Task With_redis_unreachable_the_host_serves_from_the_database_and_says_so_in_readyz()
+    {
+        await using var host = await PlatformHost.StartAsync(settings: new Dictionary<string, string?>
+        {
+            ["Redis:Configuration"] = "127.0.0.1:1,connectTimeout=200",
+        });
+
+        var members = await new MembersRegistry.MembersRegistryClient(host.Channel).ListMembersAsync(new ListMembersRequest());
+        var ready = await host.Web.GetAsync("/readyz");
+        using var report = JsonDocument.Parse(await ready.Content.ReadAsStringAsync());
+
+        members.Members.ShouldNotBeEmpty();
+        ready.StatusCode.ShouldBe(HttpStatusCode.OK);
+        report.RootElement.GetProperty("checks").GetProperty("cache").GetProperty("status").GetString().ShouldBe("Degraded");
+    }
+
+    [Fact]
     public async Task Grpc_health_serves_and_reflection_lists_the_module_services()
     {
         await using var host = await PlatformHost.StartAsync();
