@@ -9,7 +9,9 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 
 bash scripts/install-test-deps.sh
 # PostgreSQL on loopback for the tests that run against a real server; exports KRAKOW_TEST_POSTGRES.
-eval "$(bash scripts/start-test-services.sh)"
+# Two steps, so that a failure to start it stops this script (set -e does not see inside "$(…)" in eval).
+services_env="$(bash scripts/start-test-services.sh)"
+eval "$services_env"
 
 log="$(mktemp)"
 trap 'rm -f "$log"' EXIT
