@@ -4,6 +4,8 @@ using Grpc.Core;
 using Grpc.Net.Compression;
 using Grpc.Net.Protocol;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core.Features;
 using Microsoft.Extensions.Logging;
 
 namespace Grpc.AspNetCore.Server.Internal;
@@ -118,6 +120,7 @@ internal sealed class HttpContextServerCallContext : ServerCallContext, IDisposa
         }
 
         responseCompressor = SelectResponseCompressor(request.Headers[GrpcProtocol.AcceptEncodingHeader].ToString());
+        LiftRequestBodyLimits();
         return true;
     }
 
@@ -131,6 +134,16 @@ internal sealed class HttpContextServerCallContext : ServerCallContext, IDisposa
             return single
                 ? await reader.ReadSingleMessageAsync(deserializer, token).ConfigureAwait(false)
                 : await reader.ReadMessageAsync(deserializer, token).ConfigureAwait(false);
+        }
+        catch (InvalidDataException ex)
+        {
+            // A gRPC-Web text body that is not base64: the client's mistake, not the handler's.
+            throw new RpcException(new Status(StatusCode.Internal, ex.Message, ex));
+        }
+        catch (BadHttpRequestException ex)
+        {
+            // A malformed or too slow request body: Kestrel's verdict on what the client sent.
+            throw new RpcException(new Status(StatusCode.Internal, ex.Message, ex));
         }
         catch (IOException ex)
         {
@@ -207,6 +220,13 @@ internal sealed class HttpContextServerCallContext : ServerCallContext, IDisposa
     /// <summary>Turns what a handler threw into the call's status, then ends the call.</summary>
     public Task ProcessHandlerErrorAsync(Exception exception)
     {
+        if (completed)
+        {
+            // The deadline already answered the client; what the handler threw afterwards is its wind-down.
+            logger.LogDebug(exception, "Call {Method} failed after its status was sent.", MethodCore);
+            return Task.CompletedTask;
+        }
+
         if (deadlineSource?.IsCancellationRequested == true)
         {
             StatusCore = new Status(StatusCode.DeadlineExceeded, "Deadline Exceeded");
@@ -276,6 +296,24 @@ internal sealed class HttpContextServerCallContext : ServerCallContext, IDisposa
 
     protected override ContextPropagationToken CreatePropagationTokenCore(ContextPropagationOptions? propagationOptions) =>
         new ServerCallPropagationToken(this, propagationOptions ?? ContextPropagationOptions.Default);
+
+    /// <summary>
+    /// Kestrel's request body limits suit request/response HTTP, not gRPC streams: the body is bounded per message
+    /// (MaxReceiveMessageSize), and a streaming client may pause as long as it likes (as in grpc-dotnet).
+    /// </summary>
+    private void LiftRequestBodyLimits()
+    {
+        if (httpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } maxBodySize)
+        {
+            maxBodySize.MaxRequestBodySize = null;
+        }
+
+        if (options.Method.Type is MethodType.ClientStreaming or MethodType.DuplexStreaming
+            && httpContext.Features.Get<IHttpMinRequestBodyDataRateFeature>() is { } minDataRate)
+        {
+            minDataRate.MinDataRate = null;
+        }
+    }
 
     private void StartDeadline(TimeSpan timeout)
     {
@@ -422,7 +460,7 @@ internal sealed class HttpContextServerCallContext : ServerCallContext, IDisposa
         var metadata = new Metadata();
         foreach (var header in httpContext.Request.Headers)
         {
-            if (GrpcProtocol.IsReservedHeader(header.Key) || header.Key == "x-grpc-web")
+            if (GrpcProtocol.IsReservedHeader(header.Key) || string.Equals(header.Key, "x-grpc-web", StringComparison.OrdinalIgnoreCase))
             {
                 continue;
             }
