@@ -7,14 +7,28 @@ public sealed class InteropServerFixture : IAsyncLifetime
 {
     private WebApplication? app;
 
-    public int Port { get; } = FreePort.Next();
+    public int Port { get; private set; }
 
-    public int GrpcWebPort { get; } = FreePort.Next();
+    public int GrpcWebPort { get; private set; }
 
     public async Task InitializeAsync()
     {
-        app = Krakow.Grpc.InteropServer.InteropServer.Create(Port, GrpcWebPort);
-        await app.StartAsync();
+        // A port the OS called free can be taken by another process before we bind it: try a few pairs.
+        for (var attempt = 1; ; attempt++)
+        {
+            Port = FreePort.Next();
+            GrpcWebPort = FreePort.Next();
+            app = Krakow.Grpc.InteropServer.InteropServer.Create(Port, GrpcWebPort);
+            try
+            {
+                await app.StartAsync();
+                return;
+            }
+            catch (IOException) when (attempt < 5)
+            {
+                await app.DisposeAsync();
+            }
+        }
     }
 
     public async Task DisposeAsync()

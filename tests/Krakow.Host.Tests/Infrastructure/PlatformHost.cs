@@ -41,8 +41,33 @@ public sealed class PlatformHost : IAsyncDisposable
         Action<WebApplication>? configureApp = null)
     {
         var database = await TestDatabase.CreateAsync(databaseKind);
-        var grpcPort = FreePort();
-        var webPort = FreePort();
+
+        // A port the OS called free can be taken by another process before we bind it: try a few pairs.
+        for (var attempt = 1; ; attempt++)
+        {
+            var grpcPort = FreePort();
+            var webPort = FreePort();
+            var app = Create(database, grpcPort, webPort, settings, configure, configureApp);
+            try
+            {
+                await app.StartPlatformAsync();
+                return new PlatformHost(app, database, grpcPort, webPort);
+            }
+            catch (IOException) when (attempt < 5)
+            {
+                await app.DisposeAsync();
+            }
+        }
+    }
+
+    private static WebApplication Create(
+        TestDatabase database,
+        int grpcPort,
+        int webPort,
+        IDictionary<string, string?>? settings,
+        Action<WebApplicationBuilder>? configure,
+        Action<WebApplication>? configureApp)
+    {
         var configuration = new Dictionary<string, string?>(database.Settings)
         {
             ["Platform:GrpcPort"] = grpcPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
@@ -59,7 +84,7 @@ public sealed class PlatformHost : IAsyncDisposable
             configuration[setting.Key] = setting.Value;
         }
 
-        var app = PlatformApplication.Create(
+        return PlatformApplication.Create(
             [],
             builder =>
             {
@@ -67,8 +92,6 @@ public sealed class PlatformHost : IAsyncDisposable
                 configure?.Invoke(builder);
             },
             configureApp);
-        await app.StartPlatformAsync();
-        return new PlatformHost(app, database, grpcPort, webPort);
     }
 
     /// <summary>Stops the host as SIGTERM would: stop accepting, drain in-flight calls, then return.</summary>
