@@ -1,0 +1,5 @@
+namespace Krakow.Modules.Violating.Infrastructure;
+
+internal sealed class LedgerStore
+{
+}
