@@ -1,0 +1,35 @@
+using Krakow.Modules.Maps.Domain.Applications;
+using Krakow.Modules.Maps.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+
+namespace Krakow.Modules.Maps.Application.Applications;
+
+/// <summary>An application as its applicant and moderators see it: with the maps it is listed on (its own campaign first).</summary>
+internal sealed record ApplicationView(MapApplication Application, IReadOnlyList<string> ListedOn)
+{
+    public static async Task<ApplicationView> LoadAsync(MapsDbContext db, MapApplication application, CancellationToken cancellationToken)
+    {
+        var campaigns = await db.Listings.AsNoTracking()
+            .Where(l => l.ApplicationId == application.Id)
+            .Select(l => l.CampaignId)
+            .ToListAsync(cancellationToken);
+        return Of(application, campaigns);
+    }
+
+    public static async Task<IReadOnlyList<ApplicationView>> LoadAsync(MapsDbContext db, IReadOnlyList<MapApplication> applications, CancellationToken cancellationToken)
+    {
+        var ids = applications.Select(a => a.Id).ToList();
+        var listings = await db.Listings.AsNoTracking()
+            .Where(l => ids.Contains(l.ApplicationId))
+            .Select(l => new { l.ApplicationId, l.CampaignId })
+            .ToListAsync(cancellationToken);
+        return applications
+            .Select(a => Of(a, listings.Where(l => l.ApplicationId == a.Id).Select(l => l.CampaignId)))
+            .ToList();
+    }
+
+    public static ApplicationView Of(MapApplication application, IEnumerable<string> listedOn) => new(application, Order(application, listedOn));
+
+    private static IReadOnlyList<string> Order(MapApplication application, IEnumerable<string> campaigns) =>
+        campaigns.OrderBy(c => c == application.CampaignId ? 0 : 1).ThenBy(c => c, StringComparer.Ordinal).ToList();
+}

@@ -1,0 +1,152 @@
+using Google.Rpc;
+using Grpc.Core;
+using Krakow.BuildingBlocks.Validation;
+using Krakow.Modules.Maps.Application.Applications;
+using Krakow.Modules.Maps.Domain.Images;
+using Krakow.Modules.Maps.Infrastructure;
+using Krakow.Plugins.Sdk;
+using Microsoft.EntityFrameworkCore;
+
+namespace Krakow.Modules.Maps.Application.Images;
+
+internal sealed record UploadHeader(string ApplicationId, string EditToken, long TotalSize);
+
+internal sealed record UploadChunk(long Offset, ReadOnlyMemory<byte> Data);
+
+/// <summary>
+/// Receiving an offer image. The header is checked before any byte is read: the size limit (INVALID_ARGUMENT on
+/// header.total_size), the edit token (NOT_FOUND), the application still open and its campaign accepting offer
+/// images (FAILED_PRECONDITION). Chunks must continue exactly where the last one ended (INVALID_ARGUMENT on
+/// chunk.offset) and stop at the declared size (INVALID_ARGUMENT on chunk.data, at the first byte too many); bytes
+/// that are not PNG, JPEG or WebP are refused as soon as the first 12 have arrived. When the bytes are complete the
+/// pixel size is read from the image's header. Only then is the image moved under its content address and
+/// attached to the application (and its listings), in one transaction.
+/// </summary>
+internal sealed class OfferImageUpload(
+    MapsDbContext db,
+    ApplicationAccess access,
+    CampaignGate campaigns,
+    ListingSync listings,
+    IImageBlobStore blobs,
+    ImageLimits limits,
+    TimeProvider clock)
+{
+    public async Task<OfferImage> UploadAsync(UploadHeader header, IAsyncEnumerable<UploadChunk> chunks, CancellationToken cancellationToken)
+    {
+        CheckHeader(header);
+        var imageFieldId = await CheckApplicationAsync(header, cancellationToken);
+
+        await using var pending = blobs.BeginWrite();
+        await ReceiveAsync(pending, header.TotalSize, chunks, cancellationToken);
+        var inspection = ImageInspector.Inspect(pending.Content, limits.MaxPixels);
+        if (inspection.Header is not { } image)
+        {
+            throw Invalid("chunk.data", "The image " + inspection.Problem);
+        }
+
+        var imageId = pending.ComputeId();
+        await pending.CommitAsync(imageId, cancellationToken);
+        return await AttachAsync(header, imageId, image, pending.Length, imageFieldId, cancellationToken);
+    }
+
+    private void CheckHeader(UploadHeader header)
+    {
+        var violations = new FieldViolations();
+        violations.Require(header.ApplicationId.Length > 0, "header.application_id", "is required");
+        violations.Require(header.EditToken.Length > 0, "header.edit_token", "is required");
+        if (violations.Require(header.TotalSize > 0, "header.total_size", "must be the image's size in bytes"))
+        {
+            violations.Require(header.TotalSize <= limits.MaxBytes, "header.total_size", $"is {header.TotalSize} bytes; offer images may be at most {limits.MaxBytes} bytes");
+        }
+
+        violations.ThrowIfAny();
+    }
+
+    /// <summary>Returns the survey question the image answers.</summary>
+    private async Task<string> CheckApplicationAsync(UploadHeader header, CancellationToken cancellationToken)
+    {
+        var application = await access.FindAsync(header.ApplicationId, header.EditToken, cancellationToken);
+        StateTransitions.Apply(() => application.EnsureNotFinal("given an image"));
+        var campaign = campaigns.RequireLoaded(application.CampaignId);
+        if (!campaign.Definition.AcceptsOfferImage)
+        {
+            throw new RpcException(new Grpc.Core.Status(StatusCode.FailedPrecondition, $"Campaign '{campaign.Id}' does not accept offer images."));
+        }
+
+        // Receiving may take a while: the application is read afresh when the image is attached.
+        db.ChangeTracker.Clear();
+        return campaign.Definition.Survey.Fields.FirstOrDefault(f => f.Type == FieldType.Image)?.Id ?? StandardFields.OfferImage;
+    }
+
+    private static async Task ReceiveAsync(IPendingImage pending, long totalSize, IAsyncEnumerable<UploadChunk> chunks, CancellationToken cancellationToken)
+    {
+        var leading = new byte[ImageFormats.SignatureLength];
+        var recognised = false;
+        await foreach (var chunk in chunks.WithCancellation(cancellationToken))
+        {
+            var received = pending.Length;
+            if (chunk.Offset != received)
+            {
+                throw Invalid("chunk.offset", $"is {chunk.Offset}, but the next chunk must start at offset {received}: chunks come in order, without gaps or overlaps");
+            }
+
+            if (received + chunk.Data.Length > totalSize)
+            {
+                throw Invalid("chunk.data", $"runs past the declared total_size of {totalSize} bytes");
+            }
+
+            if (received < leading.Length)
+            {
+                var take = (int)Math.Min(leading.Length - received, chunk.Data.Length);
+                chunk.Data.Span[..take].CopyTo(leading.AsSpan((int)received));
+            }
+
+            await pending.WriteAsync(chunk.Data, cancellationToken);
+            var known = (int)Math.Min(pending.Length, leading.Length);
+            if (!recognised && (known == leading.Length || pending.Length == totalSize))
+            {
+                if (ImageFormats.Recognize(leading.AsSpan(0, known)) is null)
+                {
+                    throw Invalid("chunk.data", "The image is not a PNG, JPEG or WebP image (recognised by its content, not its name)");
+                }
+
+                recognised = true;
+            }
+        }
+
+        if (pending.Length != totalSize)
+        {
+            throw Invalid("header.total_size", $"declares {totalSize} bytes, but the upload ended after {pending.Length}");
+        }
+    }
+
+    private Task<OfferImage> AttachAsync(UploadHeader header, string imageId, ImageHeader image, long size, string imageFieldId, CancellationToken cancellationToken) =>
+        ConcurrentChanges.RetryAsync(db, async () =>
+        {
+            var application = await access.FindAsync(header.ApplicationId, header.EditToken, cancellationToken);
+            var now = clock.GetUtcNow().UtcDateTime;
+            var stored = await db.OfferImages.FirstOrDefaultAsync(i => i.Id == imageId, cancellationToken);
+            if (stored is null)
+            {
+                stored = OfferImage.Create(imageId, image, size, now);
+                db.OfferImages.Add(stored);
+            }
+
+            if (!await db.ApplicationImages.AnyAsync(l => l.ApplicationId == application.Id && l.ImageId == imageId, cancellationToken))
+            {
+                db.ApplicationImages.Add(ApplicationImage.Link(application.Id, imageId, now));
+            }
+
+            StateTransitions.Apply(() => application.AttachOfferImage(imageId, imageFieldId, now));
+            await listings.SyncAsync(application, cancellationToken);
+            await db.SaveChangesAsync(cancellationToken);
+            return stored;
+        }, cancellationToken);
+
+    private static RpcException Invalid(string field, string description)
+    {
+        var badRequest = new BadRequest();
+        badRequest.FieldViolations.Add(new BadRequest.Types.FieldViolation { Field = field, Description = description });
+        return RpcStatusExtensions.CreateRpcStatus(StatusCode.InvalidArgument, $"{field}: {description}", badRequest).ToRpcException();
+    }
+}
