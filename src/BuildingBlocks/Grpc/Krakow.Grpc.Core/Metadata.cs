@@ -174,11 +174,27 @@ public sealed class Metadata : IList<Metadata.Entry>
         internal static string NormalizeKey(string key)
         {
             ArgumentException.ThrowIfNullOrEmpty(key);
+            foreach (var c in key)
+            {
+                if (!IsKeyChar(c))
+                {
+                    return NormalizeKeySlow(key);
+                }
+            }
+
+            // Already lower-case and valid, as every key that arrives over HTTP/2 is: no copy.
+            return key;
+        }
+
+        // The metadata key grammar of the gRPC HTTP/2 protocol: 0-9 a-z _ - .
+        private static bool IsKeyChar(char c) => c is >= 'a' and <= 'z' || c is >= '0' and <= '9' || c is '_' or '-' or '.';
+
+        private static string NormalizeKeySlow(string key)
+        {
             var lower = key.ToLowerInvariant();
             foreach (var c in lower)
             {
-                // The metadata key grammar of the gRPC HTTP/2 protocol: 0-9 a-z _ - .
-                if (!(c is >= 'a' and <= 'z' || c is >= '0' and <= '9' || c is '_' or '-' or '.'))
+                if (!IsKeyChar(c))
                 {
                     throw new ArgumentException($"Metadata key '{key}' contains '{c}'; only 0-9, a-z, '_', '-' and '.' are allowed.", nameof(key));
                 }

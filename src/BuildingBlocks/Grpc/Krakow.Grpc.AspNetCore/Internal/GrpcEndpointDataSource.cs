@@ -5,6 +5,7 @@ using Grpc.Net.Protocol;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.Routing.Matching;
 using Microsoft.AspNetCore.Routing.Patterns;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
@@ -20,8 +21,14 @@ internal sealed class GrpcEndpointDataSource(IOptions<GrpcServiceOptions> option
 {
     private readonly object gate = new();
     private readonly List<ServiceRegistration> services = [];
+
+    // What readers see: the services as of the last published change. Changes made while deferred stay in
+    // services until the outermost deferral ends, then are published as one.
+    private ServiceRegistration[] published = [];
     private IReadOnlyList<Endpoint>? endpoints;
     private CancellationTokenSource changeSource = new();
+    private int deferrals;
+    private bool changePending;
 
     public override IReadOnlyList<Endpoint> Endpoints
     {
@@ -48,7 +55,8 @@ internal sealed class GrpcEndpointDataSource(IOptions<GrpcServiceOptions> option
         var registration = new ServiceRegistration(this, serviceName, methods);
         lock (gate)
         {
-            if (services.Any(s => s.Methods.Any(m => methods.Any(n => n.Method.FullName == m.Method.FullName))))
+            if (services.Any(s => string.Equals(s.ServiceName, serviceName, StringComparison.OrdinalIgnoreCase)
+                || s.Methods.Any(m => methods.Any(n => n.Method.FullName == m.Method.FullName))))
             {
                 throw new InvalidOperationException($"A gRPC service named '{serviceName}' is already mapped.");
             }
@@ -58,6 +66,20 @@ internal sealed class GrpcEndpointDataSource(IOptions<GrpcServiceOptions> option
 
         Changed();
         return registration;
+    }
+
+    /// <summary>
+    /// Holds back publishing until the result is disposed: the services added and removed meanwhile become visible
+    /// together, in one change (a service replaced by another of the same name is never seen missing). Nestable.
+    /// </summary>
+    public IDisposable DeferChanges()
+    {
+        lock (gate)
+        {
+            deferrals++;
+        }
+
+        return new Deferral(this);
     }
 
     internal void Remove(ServiceRegistration registration)
@@ -78,6 +100,14 @@ internal sealed class GrpcEndpointDataSource(IOptions<GrpcServiceOptions> option
         CancellationTokenSource previous;
         lock (gate)
         {
+            if (deferrals > 0)
+            {
+                changePending = true;
+                return;
+            }
+
+            changePending = false;
+            published = [.. services];
             endpoints = null;
             previous = changeSource;
             changeSource = new CancellationTokenSource();
@@ -87,11 +117,28 @@ internal sealed class GrpcEndpointDataSource(IOptions<GrpcServiceOptions> option
         previous.Dispose();
     }
 
+    private void EndDeferral()
+    {
+        bool publish;
+        lock (gate)
+        {
+            deferrals--;
+            publish = deferrals == 0 && changePending;
+        }
+
+        if (publish)
+        {
+            Changed();
+        }
+    }
+
     private List<Endpoint> BuildEndpoints()
     {
         var built = new List<Endpoint>();
-        foreach (var service in services)
+        var serviceNames = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var service in published)
         {
+            var methodNames = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
             foreach (var method in service.Methods)
             {
                 var builder = new RouteEndpointBuilder(method.RequestDelegate, RoutePatternFactory.Parse(method.Method.FullName), order: 0)
@@ -106,22 +153,25 @@ internal sealed class GrpcEndpointDataSource(IOptions<GrpcServiceOptions> option
                 builder.Metadata.Add(new HttpMethodMetadata(["POST"], acceptCorsPreflight: true));
                 service.ApplyConventions(builder);
                 built.Add(builder.Build());
+                methodNames.Add(method.Method.Name);
             }
 
-            built.Add(Unimplemented($"/{service.ServiceName}/{{unimplementedMethod}}", "Method is unimplemented.", service.ServiceName));
+            serviceNames.Add(service.ServiceName);
+            built.Add(Unimplemented($"/{service.ServiceName}/{{unimplementedMethod}}", "unimplementedMethod", methodNames, "Method is unimplemented.", service.ServiceName));
         }
 
-        if (!options.Value.IgnoreUnknownServices && services.Count > 0)
+        if (!options.Value.IgnoreUnknownServices && published.Length > 0)
         {
-            built.Add(Unimplemented("/{unimplementedService}/{unimplementedMethod}", "Service is unimplemented.", "unknown service"));
+            built.Add(Unimplemented("/{unimplementedService}/{unimplementedMethod}", "unimplementedService", serviceNames, "Service is unimplemented.", "unknown service"));
         }
 
         return built;
     }
 
-    private static RouteEndpoint Unimplemented(string pattern, string message, string displayName)
+    private static RouteEndpoint Unimplemented(string pattern, string parameter, IReadOnlySet<string> mappedNames, string message, string displayName)
     {
-        var builder = new RouteEndpointBuilder(context => WriteUnimplementedAsync(context, message), RoutePatternFactory.Parse(pattern), order: int.MaxValue)
+        var policies = new RouteValueDictionary { [parameter] = new NotMappedNameConstraint(mappedNames) };
+        var builder = new RouteEndpointBuilder(context => WriteUnimplementedAsync(context, message), RoutePatternFactory.Parse(pattern, defaults: null, parameterPolicies: policies), order: int.MaxValue)
         {
             DisplayName = $"gRPC - unimplemented method of {displayName}",
         };
@@ -143,6 +193,31 @@ internal sealed class GrpcEndpointDataSource(IOptions<GrpcServiceOptions> option
         context.Response.Headers[GrpcProtocol.StatusHeader] = ((int)StatusCode.Unimplemented).ToString(System.Globalization.CultureInfo.InvariantCulture);
         context.Response.Headers[GrpcProtocol.MessageHeader] = message;
         return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// The parameter of an unimplemented fallback route. It accepts any segment when matching, but tells the DFA
+    /// matcher's builder that it never stands for a mapped name, so the path of a mapped method leads to that
+    /// method's endpoint alone: no second candidate whose route values would be captured on every call.
+    /// </summary>
+    private sealed class NotMappedNameConstraint(IReadOnlySet<string> mappedNames) : IRouteConstraint, IParameterLiteralNodeMatchingPolicy
+    {
+        public bool Match(HttpContext? httpContext, IRouter? route, string routeKey, RouteValueDictionary values, RouteDirection routeDirection) => true;
+
+        public bool MatchesLiteral(string parameterName, string literal) => !mappedNames.Contains(literal);
+    }
+
+    private sealed class Deferral(GrpcEndpointDataSource owner) : IDisposable
+    {
+        private int disposed;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref disposed, 1) == 0)
+            {
+                owner.EndDeferral();
+            }
+        }
     }
 
     /// <summary>One mapped service; conventions added to it apply to each of its method endpoints.</summary>

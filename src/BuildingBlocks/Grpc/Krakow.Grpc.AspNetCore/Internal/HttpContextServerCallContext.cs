@@ -22,7 +22,7 @@ internal sealed class HttpContextServerCallContext : ServerCallContext, IDisposa
     private readonly HttpContext httpContext;
     private readonly MethodOptions options;
     private readonly ILogger logger;
-    private readonly SemaphoreSlim callLock = new(1, 1);
+    private SemaphoreSlim? callLock;
     private readonly GrpcWebFeature? grpcWeb;
     private Metadata? requestHeaders;
     private Metadata? responseTrailers;
@@ -161,7 +161,7 @@ internal sealed class HttpContextServerCallContext : ServerCallContext, IDisposa
         }
 
         writePending = true;
-        await callLock.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+        await EnterAsync().ConfigureAwait(false);
         try
         {
             if (completed)
@@ -180,7 +180,7 @@ internal sealed class HttpContextServerCallContext : ServerCallContext, IDisposa
         }
         finally
         {
-            callLock.Release();
+            Exit();
             writePending = false;
         }
     }
@@ -188,7 +188,7 @@ internal sealed class HttpContextServerCallContext : ServerCallContext, IDisposa
     /// <summary>Ends the call with <see cref="ServerCallContext.Status"/> and the trailers.</summary>
     public async Task EndCallAsync()
     {
-        await callLock.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+        await EnterAsync().ConfigureAwait(false);
         try
         {
             if (completed)
@@ -209,11 +209,11 @@ internal sealed class HttpContextServerCallContext : ServerCallContext, IDisposa
                 return;
             }
 
-            AppendStatus(httpContext.Response.AppendTrailer, StatusCore, responseTrailers);
+            AppendStatus(WritableResponseTrailers(), StatusCore, responseTrailers);
         }
         finally
         {
-            callLock.Release();
+            Exit();
         }
     }
 
@@ -265,7 +265,7 @@ internal sealed class HttpContextServerCallContext : ServerCallContext, IDisposa
 
     protected override async Task WriteResponseHeadersAsyncCore(Metadata responseHeaders)
     {
-        await callLock.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+        await EnterAsync().ConfigureAwait(false);
         try
         {
             if (responseStarted || completed)
@@ -290,7 +290,7 @@ internal sealed class HttpContextServerCallContext : ServerCallContext, IDisposa
         }
         finally
         {
-            callLock.Release();
+            Exit();
         }
     }
 
@@ -326,6 +326,8 @@ internal sealed class HttpContextServerCallContext : ServerCallContext, IDisposa
             return;
         }
 
+        // The deadline timer is the only writer besides the handler, so only a call with one needs the lock.
+        callLock = new SemaphoreSlim(1, 1);
         deadlineSource = new CancellationTokenSource();
         callSource = CancellationTokenSource.CreateLinkedTokenSource(httpContext.RequestAborted, deadlineSource.Token);
         cancellationToken = callSource.Token;
@@ -336,7 +338,7 @@ internal sealed class HttpContextServerCallContext : ServerCallContext, IDisposa
     {
         try
         {
-            await callLock.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+            await EnterAsync().ConfigureAwait(false);
             try
             {
                 if (completed)
@@ -356,7 +358,7 @@ internal sealed class HttpContextServerCallContext : ServerCallContext, IDisposa
                 }
                 else
                 {
-                    AppendStatus(httpContext.Response.AppendTrailer, status, responseTrailers);
+                    AppendStatus(WritableResponseTrailers(), status, responseTrailers);
                 }
 
                 // Answer now, while the handler winds down on its cancelled token.
@@ -364,7 +366,7 @@ internal sealed class HttpContextServerCallContext : ServerCallContext, IDisposa
             }
             finally
             {
-                callLock.Release();
+                Exit();
                 deadlineSource!.Cancel();
             }
         }
@@ -373,6 +375,10 @@ internal sealed class HttpContextServerCallContext : ServerCallContext, IDisposa
             logger.LogDebug(ex, "Could not answer DEADLINE_EXCEEDED for {Method}.", MethodCore);
         }
     }
+
+    private Task EnterAsync() => callLock?.WaitAsync(CancellationToken.None) ?? Task.CompletedTask;
+
+    private void Exit() => callLock?.Release();
 
     private void StartResponse()
     {
@@ -394,7 +400,7 @@ internal sealed class HttpContextServerCallContext : ServerCallContext, IDisposa
 
     private async Task WriteTrailersOnlyAsync(Status status)
     {
-        await callLock.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+        await EnterAsync().ConfigureAwait(false);
         try
         {
             completed = true;
@@ -402,7 +408,7 @@ internal sealed class HttpContextServerCallContext : ServerCallContext, IDisposa
         }
         finally
         {
-            callLock.Release();
+            Exit();
         }
     }
 
@@ -412,17 +418,23 @@ internal sealed class HttpContextServerCallContext : ServerCallContext, IDisposa
         var response = httpContext.Response;
         response.ContentType = grpcWeb?.ResponseContentType ?? GrpcProtocol.ContentType;
         response.Headers[GrpcProtocol.AcceptEncodingHeader] = options.AcceptEncoding;
-        AppendStatus((name, value) => response.Headers.Append(name, value), status, responseTrailers);
+        AppendStatus(response.Headers, status, responseTrailers);
         responseStarted = true;
         return Task.CompletedTask;
     }
 
-    private static void AppendStatus(Action<string, Microsoft.Extensions.Primitives.StringValues> append, Status status, Metadata? trailers)
+    /// <summary>What <c>HttpResponse.AppendTrailer</c> writes to, without a delegate per call.</summary>
+    private IHeaderDictionary WritableResponseTrailers() =>
+        httpContext.Features.Get<IHttpResponseTrailersFeature>()?.Trailers is { IsReadOnly: false } trailers
+            ? trailers
+            : throw new InvalidOperationException("Trailers are not supported for this response.");
+
+    private static void AppendStatus(IHeaderDictionary target, Status status, Metadata? trailers)
     {
-        append(GrpcProtocol.StatusHeader, ((int)status.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        target.Append(GrpcProtocol.StatusHeader, ((int)status.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture));
         if (status.Detail.Length > 0)
         {
-            append(GrpcProtocol.MessageHeader, PercentEncoding.Encode(status.Detail));
+            target.Append(GrpcProtocol.MessageHeader, PercentEncoding.Encode(status.Detail));
         }
 
         if (trailers is null)
@@ -432,7 +444,7 @@ internal sealed class HttpContextServerCallContext : ServerCallContext, IDisposa
 
         foreach (var entry in trailers)
         {
-            append(entry.Key, MetadataHeaders.ToHeaderValue(entry));
+            target.Append(entry.Key, MetadataHeaders.ToHeaderValue(entry));
         }
     }
 

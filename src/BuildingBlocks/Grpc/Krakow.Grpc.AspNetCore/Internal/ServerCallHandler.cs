@@ -39,8 +39,9 @@ internal abstract class ServerCallHandler<TRequest, TResponse>(Method<TRequest, 
 
     protected abstract Task HandleCallCoreAsync(HttpContextServerCallContext call);
 
-    protected async Task<TRequest> ReadSingleRequestAsync(HttpContextServerCallContext call) =>
-        (await call.ReadMessageAsync(Method.RequestMarshaller.ContextualDeserializer, single: true, call.CancellationToken).ConfigureAwait(false))!;
+    /// <summary>The request of a unary or server-streaming call; a ValueTask, so no allocation when the message is already there.</summary>
+    protected ValueTask<TRequest?> ReadSingleRequestAsync(HttpContextServerCallContext call) =>
+        call.ReadMessageAsync(Method.RequestMarshaller.ContextualDeserializer, single: true, call.CancellationToken);
 
     protected Task WriteResponseAsync(HttpContextServerCallContext call, TResponse? response, bool flush)
     {
@@ -80,7 +81,7 @@ internal sealed class UnaryServerCallHandler<TRequest, TResponse>(
 {
     protected override async Task HandleCallCoreAsync(HttpContextServerCallContext call)
     {
-        var request = await ReadSingleRequestAsync(call).ConfigureAwait(false);
+        var request = (await ReadSingleRequestAsync(call).ConfigureAwait(false))!;
         var response = await pipeline(request, call).ConfigureAwait(false);
         await WriteResponseAsync(call, response, flush: false).ConfigureAwait(false);
     }
@@ -94,7 +95,7 @@ internal sealed class ServerStreamingServerCallHandler<TRequest, TResponse>(
 {
     protected override async Task HandleCallCoreAsync(HttpContextServerCallContext call)
     {
-        var request = await ReadSingleRequestAsync(call).ConfigureAwait(false);
+        var request = (await ReadSingleRequestAsync(call).ConfigureAwait(false))!;
         await pipeline(request, CreateResponseStream(call), call).ConfigureAwait(false);
     }
 }

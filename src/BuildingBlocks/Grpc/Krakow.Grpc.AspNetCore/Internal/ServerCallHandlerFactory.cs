@@ -12,15 +12,16 @@ namespace Grpc.AspNetCore.Server.Internal;
 /// Builds the request delegate of each method of <typeparamref name="TService"/>: the service method bound as an
 /// open delegate (the instance comes per call), wrapped in the configured interceptors.
 /// </summary>
-internal sealed class ServerCallHandlerFactory<TService>
+internal sealed class ServerCallHandlerFactory<TService> : IServerCallHandlerFactory
     where TService : class
 {
-    private readonly ServiceActivator<TService> activator = new();
+    private readonly ServiceActivator<TService> activator;
     private readonly GrpcServiceOptions options;
     private readonly ILogger logger;
 
     public ServerCallHandlerFactory(IServiceProvider services, ILoggerFactory loggerFactory, IOptions<GrpcServiceOptions> globalOptions)
     {
+        activator = new ServiceActivator<TService>(services);
         logger = loggerFactory.CreateLogger($"Grpc.AspNetCore.Server.{typeof(TService).Name}");
 
         // Per-service options exist only when AddServiceOptions<TService> registered them.
@@ -28,26 +29,61 @@ internal sealed class ServerCallHandlerFactory<TService>
         options = hasServiceOptions ? services.GetRequiredService<IOptions<GrpcServiceOptions<TService>>>().Value : globalOptions.Value;
     }
 
+    /// <summary>
+    /// For a service mapped at run time with a factory of its own (a plugin's): made with reflection, never taken
+    /// from DI, and asking DI nothing about <typeparamref name="TService"/> (the global options apply), so that no
+    /// container cache keeps the type, and with it a collectible load context, alive once the service is unmapped.
+    /// </summary>
+    public ServerCallHandlerFactory(IServiceProvider services, ILoggerFactory loggerFactory, GrpcServiceOptions globalOptions, Func<IServiceProvider, object> createService)
+    {
+        activator = new ServiceActivator<TService>(services, createService);
+        logger = loggerFactory.CreateLogger($"Grpc.AspNetCore.Server.{typeof(TService).Name}");
+        options = globalOptions;
+    }
+
+    public IReadOnlyList<ServiceMethodEndpoint> BindMethods() => ServiceMethodBinder<TService>.Bind(this);
+
     public RequestDelegate CreateUnary<TRequest, TResponse>(Method<TRequest, TResponse> method)
         where TRequest : class
         where TResponse : class
     {
         var invoke = BindServiceMethod<Func<TService, TRequest, ServerCallContext, Task<TResponse>>>(method, typeof(TRequest), typeof(ServerCallContext));
-        UnaryServerMethod<TRequest, TResponse> pipeline = async (request, context) =>
+        UnaryServerMethod<TRequest, TResponse> pipeline;
+        if (!ServiceActivator<TService>.NeedsRelease)
         {
-            var (service, created) = activator.Create(context.GetHttpContext().RequestServices);
-            try
+            // Nothing to release after the call: hand back the method's own task, with no async wrapper (and no
+            // second Task) per call. A synchronous throw still surfaces through the task, as through the wrapper.
+            pipeline = (request, context) =>
             {
-                return await invoke(service, request, context).ConfigureAwait(false);
-            }
-            finally
-            {
-                if (created)
+                try
                 {
-                    await ServiceActivator<TService>.ReleaseAsync(service).ConfigureAwait(false);
+                    return invoke(activator.Create(context.GetHttpContext()).Service, request, context);
                 }
-            }
-        };
+                catch (Exception ex)
+                {
+                    return Task.FromException<TResponse>(ex);
+                }
+            };
+        }
+        else
+        {
+            pipeline = async (request, context) =>
+            {
+                var (service, created) = activator.Create(context.GetHttpContext());
+                try
+                {
+                    return await invoke(service, request, context).ConfigureAwait(false);
+                }
+                finally
+                {
+                    if (created)
+                    {
+                        await ServiceActivator<TService>.ReleaseAsync(service).ConfigureAwait(false);
+                    }
+                }
+            };
+        }
+
         foreach (var interceptor in Interceptors())
         {
             var next = pipeline;
@@ -65,7 +101,7 @@ internal sealed class ServerCallHandlerFactory<TService>
             method, typeof(TRequest), typeof(IServerStreamWriter<TResponse>), typeof(ServerCallContext));
         ServerStreamingServerMethod<TRequest, TResponse> pipeline = async (request, responseStream, context) =>
         {
-            var (service, created) = activator.Create(context.GetHttpContext().RequestServices);
+            var (service, created) = activator.Create(context.GetHttpContext());
             try
             {
                 await invoke(service, request, responseStream, context).ConfigureAwait(false);
@@ -96,7 +132,7 @@ internal sealed class ServerCallHandlerFactory<TService>
             method, typeof(IAsyncStreamReader<TRequest>), typeof(ServerCallContext));
         ClientStreamingServerMethod<TRequest, TResponse> pipeline = async (requestStream, context) =>
         {
-            var (service, created) = activator.Create(context.GetHttpContext().RequestServices);
+            var (service, created) = activator.Create(context.GetHttpContext());
             try
             {
                 return await invoke(service, requestStream, context).ConfigureAwait(false);
@@ -127,7 +163,7 @@ internal sealed class ServerCallHandlerFactory<TService>
             method, typeof(IAsyncStreamReader<TRequest>), typeof(IServerStreamWriter<TResponse>), typeof(ServerCallContext));
         DuplexStreamingServerMethod<TRequest, TResponse> pipeline = async (requestStream, responseStream, context) =>
         {
-            var (service, created) = activator.Create(context.GetHttpContext().RequestServices);
+            var (service, created) = activator.Create(context.GetHttpContext());
             try
             {
                 await invoke(service, requestStream, responseStream, context).ConfigureAwait(false);
@@ -167,4 +203,11 @@ internal sealed class ServerCallHandlerFactory<TService>
             ?? throw new InvalidOperationException($"{typeof(TService)} has no method {method.Name} for {method.FullName}.");
         return methodInfo.CreateDelegate<TDelegate>();
     }
+}
+
+/// <summary>A <see cref="ServerCallHandlerFactory{TService}"/> whose service type is known only at run time.</summary>
+internal interface IServerCallHandlerFactory
+{
+    /// <summary>The endpoints of the service's methods, as the generated binder lists them.</summary>
+    IReadOnlyList<ServiceMethodEndpoint> BindMethods();
 }

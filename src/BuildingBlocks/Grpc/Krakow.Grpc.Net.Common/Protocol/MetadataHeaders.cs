@@ -9,7 +9,8 @@ internal static class MetadataHeaders
     /// <exception cref="FormatException">A <c>-bin</c> value is not base64.</exception>
     public static void AddHeader(Metadata metadata, string name, string value)
     {
-        var key = name.ToLowerInvariant();
+        // No ToLowerInvariant copy here: the entry normalizes its key (IsBinaryKey ignores case).
+        var key = name;
         if (!Metadata.Entry.IsBinaryKey(key))
         {
             metadata.Add(key, value);

@@ -1,4 +1,5 @@
 using Krakow.BuildingBlocks.Persistence;
+using Krakow.Modules.Maps.Application.Seasons;
 using Krakow.Modules.Maps.Domain.Applications;
 using Krakow.Modules.Maps.Domain.Images;
 using Krakow.Modules.Maps.Domain.Listings;
@@ -40,5 +41,8 @@ internal sealed class MapsDbContext(DbContextOptions<MapsDbContext> options) : M
         modelBuilder.ApplyConfiguration(new OfferImageConfiguration());
         modelBuilder.ApplyConfiguration(new ApplicationImageConfiguration());
         modelBuilder.ApplyConfiguration(new ModuleSecretConfiguration());
+
+        // Seasons and re-confirmation invitations (Application/Seasons, scripts 0003_seasons.sql).
+        SeasonsModel.Configure(modelBuilder);
     }
 }

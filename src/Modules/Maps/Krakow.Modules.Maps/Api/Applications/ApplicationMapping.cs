@@ -59,6 +59,9 @@ internal static class ApplicationMapping
             ModeratorNote = application.ModeratorNote,
             OfferImageId = application.OfferImageId,
             Season = application.Season,
+            ReconfirmationSeason = view.Reconfirmation.PendingSeason,
+            ReconfirmedFrom = view.Reconfirmation.ReconfirmedFrom,
+            ReconfirmedAs = view.Reconfirmation.ReconfirmedAs,
         };
         foreach (var (fieldId, answer) in application.Answers)
         {

@@ -1,4 +1,5 @@
 using Krakow.BuildingBlocks.Validation;
+using Krakow.Modules.Maps.Application.Seasons;
 using Krakow.Modules.Maps.Domain.Applications;
 using Krakow.Modules.Maps.Domain.Applications.Survey;
 using Krakow.Modules.Maps.Domain.Listings;
@@ -74,6 +75,6 @@ internal sealed class ApplicantDesk(MapsDbContext db, ApplicationAccess access, 
             await change(application);
             var listedOn = await listings.SyncAsync(application, cancellationToken);
             await db.SaveChangesAsync(cancellationToken);
-            return ApplicationView.Of(application, listedOn);
+            return ApplicationView.Of(application, listedOn) with { Reconfirmation = await ReconfirmationLinks.ForAsync(db, application.Id, cancellationToken) };
         }, cancellationToken);
 }

@@ -6,18 +6,32 @@ using Krakow.Plugins.Sdk;
 namespace Krakow.Modules.Maps.Infrastructure.Plugins;
 
 /// <summary>
-/// Loads one plugin folder, in order, stopping at the first problem: manifest (nothing loaded yet), API range,
-/// assembly references read from metadata (still nothing loaded), then a collectible load context, the entry type,
-/// <see cref="ICampaignPlugin.Describe"/> under a time limit, and the campaign's rules. Never throws for a bad
-/// plugin: every outcome is a <see cref="PluginLoadResult"/>.
+/// Loads one plugin folder, in order, stopping at the first problem: a shadow copy of the folder (what is checked
+/// is what runs, and the original files can be replaced at any time), the manifest (nothing loaded yet), API range,
+/// assembly references read from metadata (still nothing loaded), then a collectible load context, the entry
+/// type, <see cref="ICampaignPlugin.Describe"/> and <see cref="ICampaignPlugin.GrpcServices"/> under a time limit,
+/// the campaign's rules and the services' shape. Never throws for a bad plugin: every outcome is a
+/// <see cref="PluginLoadResult"/>.
 /// </summary>
 internal sealed class PluginLoader(SharedAssemblies shared, PluginAssemblyInspector inspector, PluginOptions options)
 {
+    /// <summary>More gRPC services than this from one plugin and it is refused.</summary>
+    public const int MaxServices = 16;
+
+    private readonly Lazy<string> shadowRoot = new(() => PluginFolder.CreateProcessShadowRoot(options.ShadowDirectory), LazyThreadSafetyMode.ExecutionAndPublication);
+    private long shadowCounter;
+
+    /// <summary>This host's folder of shadow copies, if one was made.</summary>
+    public string? ShadowRoot => shadowRoot.IsValueCreated ? shadowRoot.Value : null;
+
     public async Task<PluginLoadResult> LoadAsync(string folder, CancellationToken cancellationToken)
     {
         folder = Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder));
+        var folderName = Path.GetFileName(folder);
         PluginManifest? manifest = null;
         PluginLoadContext? context = null;
+        string? fingerprint = null;
+        string? shadow = null;
         try
         {
             if (!Directory.Exists(folder))
@@ -25,20 +39,21 @@ internal sealed class PluginLoader(SharedAssemblies shared, PluginAssemblyInspec
                 throw PluginRejectedException.Failed("the plugin folder does not exist");
             }
 
+            // Quick refusals need no copy: no manifest, a bad one, another plugin API.
             manifest = PluginManifest.Read(folder);
-            if (!manifest.SupportsApi(SharedAssemblies.ApiVersion))
-            {
-                throw PluginRejectedException.Incompatible(
-                    $"the plugin supports plugin API {Range(manifest)}; this host implements plugin API {SharedAssemblies.ApiVersion}");
-            }
+            CheckApi(manifest);
 
-            inspector.Inspect(folder, manifest);
+            shadow = Path.Combine(shadowRoot.Value, $"{folderName}-{Interlocked.Increment(ref shadowCounter)}");
+            fingerprint = PluginFolder.Copy(folder, shadow);
+            manifest = PluginManifest.Read(shadow, folderName);
+            CheckApi(manifest);
+            inspector.Inspect(shadow, manifest);
 
-            var entryPath = Path.Combine(folder, manifest.EntryAssembly);
+            var entryPath = Path.Combine(shadow, manifest.EntryAssembly);
             context = new PluginLoadContext(manifest.Id, entryPath, shared);
             var loadContext = context;
             var loadedManifest = manifest;
-            var (instance, definition) = await RunPluginCodeAsync(() => Activate(loadContext, entryPath, loadedManifest), cancellationToken);
+            var (instance, definition, services) = await RunPluginCodeAsync(() => Activate(loadContext, entryPath, loadedManifest), cancellationToken);
 
             var problems = CampaignDefinitionRules.Validate(definition, manifest.Id);
             if (problems.Count > 0)
@@ -47,28 +62,48 @@ internal sealed class PluginLoader(SharedAssemblies shared, PluginAssemblyInspec
             }
 
             var campaign = new CampaignSnapshot(definition, manifest.Id, manifest.Version, manifest.Season);
-            return new PluginLoadResult(folder, manifest, PluginState.Loaded, null, new LoadedPlugin(folder, manifest, context, instance, campaign));
+            var plugin = new LoadedPlugin(folder, manifest, context, instance, campaign, services, fingerprint, shadow);
+            return new PluginLoadResult(folder, manifest, PluginState.Loaded, null, plugin, fingerprint);
         }
         catch (PluginRejectedException ex)
         {
-            context?.Unload();
-            return PluginLoadResult.Refused(folder, manifest, ex.State, ex.Message);
+            Discard(context, shadow);
+            return PluginLoadResult.Refused(folder, manifest, ex.State, ex.Message, fingerprint ?? PluginFolder.Fingerprint(folder));
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            context?.Unload();
+            Discard(context, shadow);
             throw;
         }
         catch (Exception ex)
         {
             // Anything else is a bug of ours or of the runtime; the plugin is refused all the same.
-            context?.Unload();
-            return PluginLoadResult.Refused(folder, manifest, PluginState.Failed, $"loading failed: {Describe(ex)}");
+            Discard(context, shadow);
+            return PluginLoadResult.Refused(folder, manifest, PluginState.Failed, $"loading failed: {Describe(ex)}", fingerprint ?? PluginFolder.Fingerprint(folder));
+        }
+    }
+
+    private static void CheckApi(PluginManifest manifest)
+    {
+        if (!manifest.SupportsApi(SharedAssemblies.ApiVersion))
+        {
+            throw PluginRejectedException.Incompatible(
+                $"the plugin supports plugin API {Range(manifest)}; this host implements plugin API {SharedAssemblies.ApiVersion}");
+        }
+    }
+
+    private static void Discard(PluginLoadContext? context, string? shadow)
+    {
+        context?.Unload();
+        if (shadow is not null)
+        {
+            PluginFolder.TryDelete(shadow);
         }
     }
 
     /// <summary>Runs on the plugin's own thread, under the time limit: everything that executes plugin code.</summary>
-    private static (ICampaignPlugin Instance, CampaignDefinition Definition) Activate(PluginLoadContext context, string entryPath, PluginManifest manifest)
+    private static (ICampaignPlugin Instance, CampaignDefinition Definition, IReadOnlyList<PluginServiceEntry> Services) Activate(
+        PluginLoadContext context, string entryPath, PluginManifest manifest)
     {
         using var scope = context.EnterContextualReflection();
         var step = $"loading {manifest.EntryAssembly}";
@@ -96,10 +131,17 @@ internal sealed class PluginLoader(SharedAssemblies shared, PluginAssemblyInspec
             var instance = (ICampaignPlugin)constructor.Invoke(null);
 
             step = $"{manifest.EntryType}.Describe";
-            var described = instance.Describe(manifest.ToContext());
+            var pluginContext = manifest.ToContext();
+            var described = instance.Describe(pluginContext);
 
             step = "reading the campaign it described";
-            return (instance, CampaignDefinitionRules.Detach(described));
+            var definition = CampaignDefinitionRules.Detach(described);
+
+            step = $"{manifest.EntryType}.GrpcServices";
+            var declared = instance.GrpcServices(pluginContext);
+
+            step = "checking the gRPC services it declared";
+            return (instance, definition, PluginServiceChecks.Check(declared, context));
         }
         catch (PluginRejectedException)
         {
@@ -139,7 +181,7 @@ internal sealed class PluginLoader(SharedAssemblies shared, PluginAssemblyInspec
         manifest.ApiMin == manifest.ApiMax ? manifest.ApiMin.ToString(System.Globalization.CultureInfo.InvariantCulture) : $"{manifest.ApiMin}–{manifest.ApiMax}";
 
     /// <summary>The exception's type and message (and its inner one's): only text is kept, never the plugin's exception object.</summary>
-    private static string Describe(Exception ex)
+    internal static string Describe(Exception ex)
     {
         if (ex is TargetInvocationException { InnerException: { } inner })
         {

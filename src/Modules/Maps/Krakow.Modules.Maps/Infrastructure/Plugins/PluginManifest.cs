@@ -50,9 +50,13 @@ internal sealed partial record PluginManifest(
 
     public PluginContext ToContext() => new(Id, Version, Window);
 
-    /// <summary>Reads and validates <c>plugin.json</c> of <paramref name="folder"/>; every problem found is in the one exception.</summary>
+    /// <summary>
+    /// Reads and validates <c>plugin.json</c> of <paramref name="folder"/>; every problem found is in the one exception.
+    /// The id must equal <paramref name="folderName"/> (default: the folder's own name; a shadow copy passes the
+    /// name of the folder it copied).
+    /// </summary>
     /// <exception cref="PluginRejectedException">The manifest is missing, too large, not JSON or breaks a rule.</exception>
-    public static PluginManifest Read(string folder)
+    public static PluginManifest Read(string folder, string? folderName = null)
     {
         var path = Path.Combine(folder, FileName);
         var file = new FileInfo(path);
@@ -99,7 +103,7 @@ internal sealed partial record PluginManifest(
 
         using (document)
         {
-            return Parse(document.RootElement, Path.GetFileName(Path.TrimEndingDirectorySeparator(folder)));
+            return Parse(document.RootElement, folderName ?? Path.GetFileName(Path.TrimEndingDirectorySeparator(folder)));
         }
     }
 

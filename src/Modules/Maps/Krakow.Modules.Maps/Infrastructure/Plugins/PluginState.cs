@@ -15,7 +15,8 @@ internal enum PluginState
 
 /// <summary>
 /// One plugin folder as the registry knows it. <see cref="Id"/> and <see cref="Version"/> are what the manifest
-/// says (null when it could not be read); <see cref="Reason"/> says why a plugin is not loaded.
+/// says (null when it could not be read); <see cref="Reason"/> says why a plugin is not loaded. A loaded plugin
+/// whose folder then held a version that failed keeps running: <see cref="ReloadFailure"/> says what failed.
 /// </summary>
 internal sealed record PluginRecord(
     string Folder,
@@ -25,13 +26,20 @@ internal sealed record PluginRecord(
     string? Reason,
     DateTimeOffset RecordedAt,
     string? CampaignId = null,
-    string? Name = null)
+    string? Name = null,
+    IReadOnlyList<string>? GrpcServices = null,
+    PluginReloadFailure? ReloadFailure = null)
 {
     public DateTimeOffset? LoadedAt => State == PluginState.Loaded ? RecordedAt : null;
 
     /// <summary>"im-active 1.0.0" or the folder's name when the manifest could not be read.</summary>
     public string DisplayName => Id is null ? Path.GetFileName(Folder) : Version is null ? Id : $"{Id} {Version}";
+
+    public string FolderName => Path.GetFileName(Folder);
 }
+
+/// <summary>A newer version in a loaded plugin's folder that could not replace it: what it was, and why.</summary>
+internal sealed record PluginReloadFailure(string? Version, PluginState State, string Reason, DateTimeOffset FailedAt);
 
 /// <summary>Thrown inside the loader to stop at the first problem of a plugin; caught there and recorded, never seen outside.</summary>
 internal sealed class PluginRejectedException(PluginState state, string reason) : Exception(reason)

@@ -1,0 +1,381 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
+using Grpc.Net.Client;
+using Krakow.Bench.Nearby;
+using Krakow.BuildingBlocks.Persistence;
+using Krakow.Host;
+using Krakow.Maps.V1;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+// Nearby-search benchmark (see bench/README.md, "Nearby search").
+//
+//   dotnet run -c Release --project bench/Krakow.Bench.Nearby [-- options]
+//     --listings N      listings to insert (default 100000)
+//     --concurrency N   calls in flight (default 16)
+//     --warmup S        seconds of warm-up before each measured round (default 5)
+//     --duration S      seconds per measured round (default 10)
+//     --rounds N        measured rounds per call kind, in rotating order (default 3)
+//
+// 1. Starts the real host (PlatformApplication, as Program does) on a temporary SQLite folder, inserts the listings
+//    straight into the Maps tables (a listing row and a feed row each), stops it.
+// 2. Starts the host again on that folder: the listing index is rebuilt from the table at start-up; its read and
+//    build times come from the index's own metrics.
+// 3. Over gRPC (the project's client, HTTP/2 on loopback), with N calls in flight: the baseline EmptyCall (empty in,
+//    empty out, mapped into the same host), SearchNearby (random centres in the area, radius 1-5 km, 20 results) and
+//    a canned reply (a real 20-hit SearchNearby response returned as is, to separate the cost of carrying the results
+//    from the search), in rotating order; QPS, p50 and p99 of each, and the ratios.
+var options = BenchOptions.Parse(args);
+var folder = Directory.CreateTempSubdirectory("krakow-bench-nearby-").FullName;
+Console.WriteLine($"Krakow.Bench.Nearby  {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC  .NET {Environment.Version}  {Environment.ProcessorCount} cores  load {LoadAverage()}");
+Console.WriteLine($"listings {options.Listings:N0}  concurrency {options.Concurrency}  warm-up {options.WarmupSeconds} s  rounds {options.Rounds} x {options.DurationSeconds} s");
+try
+{
+    await using (var seeding = await BenchHost.StartAsync(folder))
+    {
+        var seedWatch = Stopwatch.StartNew();
+        Seeder.Insert(Path.Combine(folder, DatabaseOptions.SqliteFileName), options.Listings);
+        Console.WriteLine($"inserted {options.Listings:N0} listings in {seedWatch.Elapsed.TotalSeconds:F1} s");
+    }
+
+    using var rebuild = new RebuildListener();
+    var startWatch = Stopwatch.StartNew();
+    await using var host = await BenchHost.StartAsync(folder);
+    var (loadMs, buildMs, indexed) = await rebuild.WaitAsync(TimeSpan.FromMinutes(2));
+    Console.WriteLine(
+        $"index rebuild at start-up: {indexed:N0} listings; read {loadMs:F0} ms + build {buildMs:F0} ms = {loadMs + buildMs:F0} ms (host start to index ready {startWatch.ElapsedMilliseconds} ms)");
+
+    using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{host.GrpcPort}");
+    var baseline = new Baseline.BaselineClient(channel);
+    var listings = new Listings.ListingsClient(channel);
+    var requests = NearbyRequests(4096);
+
+    var check = await listings.SearchNearbyAsync(requests[0]);
+    Console.WriteLine($"sanity: first search returned {check.Hits.Count} hits, nearest {check.Hits.FirstOrDefault()?.DistanceMeters:F0} m");
+    if (check.Hits.Count == 0)
+    {
+        throw new InvalidOperationException("the search returned nothing: are the campaigns loaded and open?");
+    }
+
+    BaselineService.Canned = check;
+    var empty = new Empty();
+    var calls = new Dictionary<string, Func<int, Task<int>>>
+    {
+        ["baseline EmptyCall"] = async _ =>
+        {
+            await baseline.EmptyCallAsync(empty);
+            return 0;
+        },
+        ["SearchNearby"] = async i => (await listings.SearchNearbyAsync(requests[i & (requests.Length - 1)])).Hits.Count,
+        ["canned 20-hit reply"] = async _ => (await baseline.CannedSearchAsync(empty)).Hits.Count,
+    };
+
+    var results = calls.Keys.ToDictionary(k => k, _ => new List<RoundResult>());
+    for (var round = 0; round < options.Rounds; round++)
+    {
+        // Rotate the order so no kind always runs on a warmer (or hotter) machine.
+        var order = calls.Keys.Skip(round % calls.Count).Concat(calls.Keys.Take(round % calls.Count)).ToArray();
+        foreach (var kind in order)
+        {
+            await Load.RunAsync(calls[kind], options.Concurrency, TimeSpan.FromSeconds(options.WarmupSeconds));
+            var result = await Load.RunAsync(calls[kind], options.Concurrency, TimeSpan.FromSeconds(options.DurationSeconds));
+            results[kind].Add(result);
+            Console.WriteLine($"  round {round + 1} {kind,-20} {result}");
+        }
+    }
+
+    Console.WriteLine();
+    Console.WriteLine("| call | QPS | p50 ms | p99 ms | results per call | CPU per call (client + server) |");
+    Console.WriteLine("|---|---:|---:|---:|---:|---:|");
+    var best = results.ToDictionary(r => r.Key, r => r.Value.MaxBy(x => x.Qps)!);
+    foreach (var (kind, result) in best)
+    {
+        Console.WriteLine($"| {kind} | {result.Qps:F0} | {result.P50Ms:F2} | {result.P99Ms:F2} | {result.ItemsPerCall:F1} | {result.CpuMicrosecondsPerCall:F1} µs |");
+    }
+
+    var ratio = best["SearchNearby"].Qps / best["baseline EmptyCall"].Qps;
+    var canned = best["canned 20-hit reply"].Qps / best["baseline EmptyCall"].Qps;
+    Console.WriteLine();
+    Console.WriteLine($"ratio nearby/empty: {ratio:F2} (target >= 0.70){(ratio >= 0.7 ? string.Empty : "  BELOW TARGET")}");
+    Console.WriteLine($"ratio canned-reply/empty: {canned:F2} (the same 20 results without the search: the floor set by carrying them)");
+    Console.WriteLine($"ratio nearby/canned-reply: {ratio / canned:F2} (the search itself, validation and page token)");
+    return 0;
+}
+finally
+{
+    SqliteConnection.ClearAllPools();
+    Directory.Delete(folder, recursive: true);
+}
+
+static SearchNearbyRequest[] NearbyRequests(int count)
+{
+    var random = new Random(2026);
+    return [.. Enumerable.Range(0, count).Select(_ => new SearchNearbyRequest
+    {
+        Center = new GeoPoint { Latitude = 49.85 + (random.NextDouble() * 0.45), Longitude = 19.55 + (random.NextDouble() * 0.9) },
+        RadiusMeters = 1000 + (random.NextDouble() * 4000),
+        PageSize = 20,
+    })];
+}
+
+static string LoadAverage()
+{
+    try
+    {
+        return File.ReadAllText("/proc/loadavg").Split(' ')[0];
+    }
+    catch (IOException)
+    {
+        return "?";
+    }
+}
+
+/// <summary>The platform host as Program starts it, on loopback ports, with the baseline service mapped in.</summary>
+internal sealed class BenchHost : IAsyncDisposable
+{
+    private readonly WebApplication app;
+
+    private BenchHost(WebApplication app, int grpcPort)
+    {
+        this.app = app;
+        GrpcPort = grpcPort;
+    }
+
+    public int GrpcPort { get; }
+
+    public static async Task<BenchHost> StartAsync(string folder)
+    {
+        // A port the OS called free can be taken by another process before we bind it: try a few pairs.
+        for (var attempt = 1; ; attempt++)
+        {
+            var grpcPort = FreePort();
+            var settings = new Dictionary<string, string?>
+            {
+                ["Platform:DataDirectory"] = folder,
+                ["Platform:GrpcPort"] = grpcPort.ToString(CultureInfo.InvariantCulture),
+                ["Platform:WebPort"] = FreePort().ToString(CultureInfo.InvariantCulture),
+                ["Logging:LogLevel:Default"] = "Error",
+            };
+            var app = PlatformApplication.Create(
+                [],
+                builder => builder.Configuration.AddInMemoryCollection(settings),
+                app => app.MapGrpcService<BaselineService>());
+            try
+            {
+                await app.StartPlatformAsync();
+                return new BenchHost(app, grpcPort);
+            }
+            catch (IOException) when (attempt < 5)
+            {
+                await app.DisposeAsync();
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await app.StopAsync();
+        await app.DisposeAsync();
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
+
+/// <summary>The baselines: no work at all, and a canned search response.</summary>
+internal sealed class BaselineService : Baseline.BaselineBase
+{
+    private static readonly Task<Empty> Done = Task.FromResult(new Empty());
+
+    /// <summary>Set by the benchmark to a real SearchNearby response before CannedSearch is called.</summary>
+    public static SearchListingsResponse Canned { get; set; } = new();
+
+    public override Task<Empty> EmptyCall(Empty request, ServerCallContext context) => Done;
+
+    public override Task<SearchListingsResponse> CannedSearch(Empty request, ServerCallContext context) => Task.FromResult(Canned);
+}
+
+/// <summary>Listens to the listing index's rebuild metrics (meter Krakow.Modules.Maps.Search).</summary>
+internal sealed class RebuildListener : IDisposable
+{
+    private readonly MeterListener listener = new();
+    private readonly TaskCompletionSource<(double LoadMs, double BuildMs, int Listings)> rebuilt = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private double loadMs = double.NaN;
+
+    public RebuildListener()
+    {
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == "Krakow.Modules.Maps.Search" && instrument.Name.StartsWith("krakow.maps.search.index.rebuild.", StringComparison.Ordinal))
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<double>((instrument, value, tags, _) =>
+        {
+            if (instrument.Name.EndsWith("load_duration", StringComparison.Ordinal))
+            {
+                loadMs = value;
+                return;
+            }
+
+            var count = 0;
+            foreach (var tag in tags)
+            {
+                if (tag.Key == "listings" && tag.Value is int n)
+                {
+                    count = n;
+                }
+            }
+
+            // The first (empty) build of a fresh process may come before the rows are there: wait for the real one.
+            if (count > 0)
+            {
+                rebuilt.TrySetResult((loadMs, value, count));
+            }
+        });
+        listener.Start();
+    }
+
+    public Task<(double LoadMs, double BuildMs, int Listings)> WaitAsync(TimeSpan timeout) => rebuilt.Task.WaitAsync(timeout);
+
+    public void Dispose() => listener.Dispose();
+}
+
+/// <summary>Inserts listings spread over the Kraków metropolitan area straight into the Maps tables, with their feed rows.</summary>
+internal static class Seeder
+{
+    private static readonly (string Campaign, string[] Categories, double Share)[] Campaigns =
+    [
+        ("im-active", ["retail", "crafts", "services", "health-beauty", "culture-leisure", "education", "tourism", "business-services", "other", "cafe"], 0.6),
+        ("gastronomy", ["restaurant", "cafe", "confectionery", "bistro", "food-truck", "catering-service"], 0.25),
+        ("christmas-online", ["handicrafts", "decorations", "delicacies", "gifts", "books-toys"], 0.15),
+    ];
+
+    private static readonly string[] Words = ["Złota", "Kłos", "Wawel", "Kazimierz", "Podgórze", "Nowa Huta", "Rynek", "Smok", "Wisła", "Planty", "Krowodrza", "Dębniki"];
+
+    public static void Insert(string databaseFile, int count)
+    {
+        var random = new Random(7);
+        using var connection = new SqliteConnection(DatabaseOptions.SqliteConnectionStringFor(databaseFile));
+        connection.Open();
+        using var transaction = connection.BeginTransaction();
+        using var listing = connection.CreateCommand();
+        listing.Transaction = transaction;
+        listing.CommandText = """
+            INSERT INTO maps_listings (id, campaign_id, source_campaign_id, application_id, season, name, category_id, latitude, longitude,
+                street, building_number, postal_code, city, orders_online, delivers, website, phone, description, offer_image_id, updated_at)
+            VALUES ($id, $campaign, $campaign, $application, 1, $name, $category, $lat, $lon,
+                'ul. Floriańska', $number, '31-019', 'Kraków', $online, $delivers, $website, '+48 12 000 00 00', $description, '', $updated)
+            """;
+        using var change = connection.CreateCommand();
+        change.Transaction = transaction;
+        change.CommandText = "INSERT INTO maps_listing_changes (listing_id, campaign_id, kind, changed_at) VALUES ($id, $campaign, 1, $updated)";
+        var updated = new DateTimeOffset(2026, 11, 20, 12, 0, 0, TimeSpan.Zero).ToString("yyyy-MM-dd HH:mm:ss.FFFFFFFzzz", CultureInfo.InvariantCulture);
+
+        for (var i = 0; i < count; i++)
+        {
+            var pick = random.NextDouble();
+            var campaign = pick < Campaigns[0].Share ? Campaigns[0] : pick < Campaigns[0].Share + Campaigns[1].Share ? Campaigns[1] : Campaigns[2];
+            var application = $"bench-{i:D7}";
+            var id = $"{application}@{campaign.Campaign}";
+            listing.Parameters.Clear();
+            listing.Parameters.AddWithValue("$id", id);
+            listing.Parameters.AddWithValue("$campaign", campaign.Campaign);
+            listing.Parameters.AddWithValue("$application", application);
+            listing.Parameters.AddWithValue("$name", $"{Words[random.Next(Words.Length)]} {Words[random.Next(Words.Length)]} nr {i}");
+            listing.Parameters.AddWithValue("$category", campaign.Categories[random.Next(campaign.Categories.Length)]);
+            listing.Parameters.AddWithValue("$lat", 49.85 + (random.NextDouble() * 0.45));
+            listing.Parameters.AddWithValue("$lon", 19.55 + (random.NextDouble() * 0.9));
+            listing.Parameters.AddWithValue("$number", (1 + random.Next(120)).ToString(CultureInfo.InvariantCulture));
+            listing.Parameters.AddWithValue("$online", random.Next(2));
+            listing.Parameters.AddWithValue("$delivers", random.Next(3) == 0 ? 1 : 0);
+            listing.Parameters.AddWithValue("$website", $"https://firma{i}.krakow.pl");
+            listing.Parameters.AddWithValue("$description", $"Lokalna firma z okolic: {Words[random.Next(Words.Length)]}. Zamówienia telefoniczne i online, dostawa na terenie Krakowa i okolic.");
+            listing.Parameters.AddWithValue("$updated", updated);
+            listing.ExecuteNonQuery();
+            change.Parameters.Clear();
+            change.Parameters.AddWithValue("$id", id);
+            change.Parameters.AddWithValue("$campaign", campaign.Campaign);
+            change.Parameters.AddWithValue("$updated", updated);
+            change.ExecuteNonQuery();
+        }
+
+        transaction.Commit();
+    }
+}
+
+/// <summary>One measured round: calls completed, QPS, latency percentiles, results per call.</summary>
+internal sealed record RoundResult(long Calls, double Qps, double P50Ms, double P99Ms, double ItemsPerCall, double CpuMicrosecondsPerCall)
+{
+    public override string ToString() =>
+        string.Create(CultureInfo.InvariantCulture, $"{Calls,9:N0} calls  {Qps,8:F0} QPS  p50 {P50Ms,6:F2} ms  p99 {P99Ms,6:F2} ms  {ItemsPerCall:F1} results/call  CPU {CpuMicrosecondsPerCall,5:F1} us/call");
+}
+
+/// <summary>Keeps a fixed number of calls in flight for a while and measures them.</summary>
+internal static class Load
+{
+    public static async Task<RoundResult> RunAsync(Func<int, Task<int>> call, int concurrency, TimeSpan duration)
+    {
+        var stopAt = Stopwatch.GetTimestamp() + (long)(duration.TotalSeconds * Stopwatch.Frequency);
+        var started = Stopwatch.GetTimestamp();
+        var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+        var workers = Enumerable.Range(0, concurrency).Select(worker => Task.Run(async () =>
+        {
+            var latencies = new List<long>(1 << 16);
+            long items = 0;
+            var i = worker * 7919;
+            while (Stopwatch.GetTimestamp() < stopAt)
+            {
+                var t0 = Stopwatch.GetTimestamp();
+                items += await call(i++);
+                latencies.Add(Stopwatch.GetTimestamp() - t0);
+            }
+
+            return (latencies, items);
+        })).ToArray();
+        var done = await Task.WhenAll(workers);
+        var elapsed = Stopwatch.GetElapsedTime(started).TotalSeconds;
+        var cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalMicroseconds;
+        var all = done.SelectMany(d => d.latencies).ToArray();
+        Array.Sort(all);
+        var totalItems = done.Sum(d => d.items);
+        double Percentile(double p) => all.Length == 0 ? double.NaN : all[Math.Min(all.Length - 1, (int)(p * all.Length))] * 1000.0 / Stopwatch.Frequency;
+        return new RoundResult(
+            all.Length, all.Length / elapsed, Percentile(0.50), Percentile(0.99), all.Length == 0 ? 0 : (double)totalItems / all.Length, all.Length == 0 ? 0 : cpu / all.Length);
+    }
+}
+
+internal sealed record BenchOptions(int Listings, int Concurrency, int WarmupSeconds, int DurationSeconds, int Rounds)
+{
+    public static BenchOptions Parse(string[] args)
+    {
+        var options = new BenchOptions(100_000, 16, 5, 10, 3);
+        for (var i = 0; i + 1 < args.Length; i += 2)
+        {
+            var value = int.Parse(args[i + 1], CultureInfo.InvariantCulture);
+            options = args[i] switch
+            {
+                "--listings" => options with { Listings = value },
+                "--concurrency" => options with { Concurrency = value },
+                "--warmup" => options with { WarmupSeconds = value },
+                "--duration" => options with { DurationSeconds = value },
+                "--rounds" => options with { Rounds = value },
+                _ => throw new ArgumentException($"unknown option {args[i]}"),
+            };
+        }
+
+        return options;
+    }
+}
