@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Installs everything the interop conformance tests need beyond the .NET SDK:
+# Installs everything the tests need beyond the .NET SDK:
 #   - Debian packages: the gRPC interop protos, grpcio for the Python client,
 #     protoc (the Node client builds a descriptor set from the protos at run
-#     time) and nghttp2-client (h2 wire-level probing).
-#   - npm packages of the Node client (tests/Interop/clients/node, via npm ci).
+#     time), nghttp2-client (h2load, h2 wire-level probing) and redis-server
+#     (the cache tests start their own servers).
+#   - npm packages of the tests (the Node interop client, the GeoJSON validator), via npm ci.
 # Idempotent and non-interactive: apt is skipped when every package is already
 # installed, npm ci is skipped when node_modules matches package-lock.json.
 set -euo pipefail
@@ -11,7 +12,11 @@ set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-node_client_dir="$repo_root/tests/Interop/clients/node"
+# Node packages of the tests: the interop conformance client and the GeoJSON validator of the export tests.
+node_dirs=(
+  tests/Interop/clients/node
+  tests/Krakow.Modules.Maps.Tests/Search/geojson
+)
 
 apt_packages=(
   grpc-proto
@@ -59,19 +64,22 @@ fi
 
 # npm ci wipes and reinstalls node_modules; skip it when the installed tree
 # already matches the lock file (npm writes its copy to node_modules/.package-lock.json).
-if [[ -f "$node_client_dir/node_modules/.package-lock.json" ]] \
-   && node -e '
-     const fs = require("fs");
-     const lock = JSON.parse(fs.readFileSync(process.argv[1], "utf8")).packages;
-     const have = JSON.parse(fs.readFileSync(process.argv[2], "utf8")).packages;
-     for (const [path, entry] of Object.entries(lock)) {
-       if (path === "") continue;
-       if (!have[path] || have[path].version !== entry.version) process.exit(1);
-     }' "$node_client_dir/package-lock.json" "$node_client_dir/node_modules/.package-lock.json"; then
-  log "node modules already installed"
-else
-  log "npm ci in tests/Interop/clients/node"
-  (cd "$node_client_dir" && npm ci --no-audit --no-fund --loglevel=error </dev/null)
-fi
+for relative in "${node_dirs[@]}"; do
+  dir="$repo_root/$relative"
+  if [[ -f "$dir/node_modules/.package-lock.json" ]] \
+     && node -e '
+       const fs = require("fs");
+       const lock = JSON.parse(fs.readFileSync(process.argv[1], "utf8")).packages;
+       const have = JSON.parse(fs.readFileSync(process.argv[2], "utf8")).packages;
+       for (const [path, entry] of Object.entries(lock)) {
+         if (path === "") continue;
+         if (!have[path] || have[path].version !== entry.version) process.exit(1);
+       }' "$dir/package-lock.json" "$dir/node_modules/.package-lock.json"; then
+    log "node modules already installed in $relative"
+  else
+    log "npm ci in $relative"
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error </dev/null)
+  fi
+done
 
 log "done"

@@ -25,8 +25,8 @@ public sealed class RealCampaignTests : IAsyncLifetime
         var archive = await host.Campaigns.ListCampaignsAsync(new ListCampaignsRequest { IncludeArchive = true });
 
         during.Campaigns.Select(c => (c.Id, c.Status)).ShouldBe(
-            [("christmas-online", CampaignStatus.Open), ("gastronomy", CampaignStatus.Open), ("im-active", CampaignStatus.Open)]);
-        after.Campaigns.Select(c => c.Id).ShouldBe(["gastronomy", "im-active"]);
+            [("christmas-online", CampaignStatus.Open), ("gastronomy", CampaignStatus.Open), ("im-active", CampaignStatus.Open), ("renovation-pact", CampaignStatus.Open)]);
+        after.Campaigns.Select(c => c.Id).ShouldBe(["gastronomy", "im-active", "renovation-pact"]);
         archive.Campaigns.Single(c => c.Id == "christmas-online").Status.ShouldBe(CampaignStatus.Closed);
         archive.Campaigns.Single(c => c.Id == "gastronomy").CrossListings.ShouldHaveSingleItem().TargetCampaignId.ShouldBe("im-active");
     }
