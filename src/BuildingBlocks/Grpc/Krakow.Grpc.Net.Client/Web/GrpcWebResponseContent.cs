@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
+using Grpc.Net.Protocol;
 
 namespace Grpc.Net.Client.Web;
 
@@ -36,5 +37,5 @@ internal sealed class GrpcWebResponseContent(HttpContent inner, bool text, HttpR
         base.Dispose(disposing);
     }
 
-    private GrpcWebResponseStream Wrap(Stream body) => new(text ? new Base64DecodeStream(body) : body, trailers);
+    private GrpcWebResponseStream Wrap(Stream body) => new(text ? new Base64DecodingStream(body) : body, trailers);
 }

@@ -13,6 +13,7 @@ namespace Grpc.Net.Protocol;
 internal sealed class MessageReader(PipeReader reader, int? maxMessageSize, ICompressionProvider? decompressor)
 {
     private readonly PayloadContext context = new();
+    private bool endedAfterMessage;
 
     /// <summary>The next message, or null at a clean end of the stream.</summary>
     public async ValueTask<T?> ReadMessageAsync<T>(Func<DeserializationContext, T> deserializer, CancellationToken cancellationToken)
@@ -54,6 +55,9 @@ internal sealed class MessageReader(PipeReader reader, int? maxMessageSize, ICom
                     finally
                     {
                         reader.AdvanceTo(payload.End);
+
+                        // The stream ended right after this message, so nothing can follow it.
+                        endedAfterMessage = result.IsCompleted && buffer.Length == GrpcProtocol.FrameHeaderSize + length;
                     }
                 }
             }
@@ -86,6 +90,12 @@ internal sealed class MessageReader(PipeReader reader, int? maxMessageSize, ICom
     /// <summary>Fails when anything follows the single expected message.</summary>
     public async ValueTask EnsureEndAsync(CancellationToken cancellationToken)
     {
+        if (endedAfterMessage)
+        {
+            // Already seen: no need to read the pipe once more (a unary request usually arrives whole).
+            return;
+        }
+
         while (true)
         {
             var result = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);

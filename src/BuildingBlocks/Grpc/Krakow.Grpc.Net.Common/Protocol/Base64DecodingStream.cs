@@ -1,13 +1,14 @@
 using System.Buffers.Text;
 
-namespace Grpc.Net.Client.Web;
+namespace Grpc.Net.Protocol;
 
 /// <summary>
-/// Decodes a base64 response body (<c>application/grpc-web-text</c>) as it arrives. The body may be several
+/// Decodes a gRPC-Web text body (<c>application/grpc-web-text</c>, a request on the server, a response on the
+/// client) as it arrives. The body may be several
 /// base64 chunks, each padded (PROTOCOL-WEB.md), so decoding goes one 4-character quantum boundary at a time
 /// and a padded quantum ends a chunk; the next chunk starts fresh after it.
 /// </summary>
-internal sealed class Base64DecodeStream(Stream inner) : Stream
+internal sealed class Base64DecodingStream(Stream inner) : Stream
 {
     private readonly byte[] input = new byte[4096];
     private readonly byte[] spill = new byte[3];
@@ -56,7 +57,7 @@ internal sealed class Base64DecodeStream(Stream inner) : Stream
             var read = await inner.ReadAsync(input.AsMemory(inputEnd), cancellationToken).ConfigureAwait(false);
             if (read == 0)
             {
-                return left == 0 ? 0 : throw new InvalidDataException("The gRPC-Web text response ends inside a base64 quantum.");
+                return left == 0 ? 0 : throw new InvalidDataException("The gRPC-Web text body ends inside a base64 quantum.");
             }
 
             inputEnd += read;
@@ -104,7 +105,7 @@ internal sealed class Base64DecodeStream(Stream inner) : Stream
         quanta = quanta[..(aside ? 4 : Math.Min(quanta.Length, destination.Length / 3 * 4))];
         if (Base64.DecodeFromUtf8(quanta, aside ? spill : destination, out var consumed, out var written, isFinalBlock: true) != System.Buffers.OperationStatus.Done)
         {
-            throw new InvalidDataException("The gRPC-Web text response is not valid base64.");
+            throw new InvalidDataException("The gRPC-Web text body is not valid base64.");
         }
 
         inputStart += consumed;
