@@ -50,6 +50,7 @@ internal static class ListingsMapping
     {
         var response = new SearchListingsResponse();
         var count = Math.Min(pageSize, hits.Count);
+        response.Hits.Capacity = count;
         for (var i = 0; i < count; i++)
         {
             response.Hits.Add(new ListingHit { Listing = ToProto(hits[i].Listing), DistanceMeters = hits[i].DistanceMeters });

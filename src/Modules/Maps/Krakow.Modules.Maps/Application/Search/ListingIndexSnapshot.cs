@@ -74,39 +74,9 @@ internal sealed class ListingIndexSnapshot
     /// <summary>A snapshot of <paramref name="rows"/> (every listing row), at <paramref name="position"/>.</summary>
     public static ListingIndexSnapshot Build(IEnumerable<Listing> rows, FeedPosition position, SlotTable campaigns, SlotTable categories, long generation)
     {
-        var scratch = new StringBuilder(256);
-        var entries = new List<IndexedListing>();
-        foreach (var row in rows)
-        {
-            if (IndexedListing.Create(row, campaigns, categories, scratch) is { } entry)
-            {
-                entries.Add(entry);
-            }
-        }
-
-        var byId = entries.ToArray();
-        Array.Sort(byId, static (a, b) => string.CompareOrdinal(a.Id, b.Id));
-
-        var grid = GridShape.For(MedianLatitude(byId));
-        var lists = new Dictionary<long, List<IndexedListing>>();
-        foreach (var entry in byId)
-        {
-            var key = grid.CellOf(entry.Latitude, entry.Longitude);
-            if (!lists.TryGetValue(key, out var list))
-            {
-                lists[key] = list = [];
-            }
-
-            list.Add(entry);
-        }
-
-        var cells = new Dictionary<long, Cell>(lists.Count);
-        foreach (var (key, list) in lists)
-        {
-            cells[key] = new Cell([.. list]);
-        }
-
-        return new ListingIndexSnapshot(byId, cells, grid, position, campaigns, categories, generation);
+        var builder = new Builder(campaigns, categories);
+        builder.AddRange(rows);
+        return builder.Finish(position, generation);
     }
 
     /// <summary>
@@ -239,7 +209,7 @@ internal sealed class ListingIndexSnapshot
     {
         var (cx, cy, cz) = GeoMath.UnitVector(latitude, longitude);
         var top = new NearestHits(take);
-        var cellBuffer = new List<Cell>();
+        var cellBuffer = new List<Cell>(16);
         var radius = InitialRadius(latitude, longitude, take, radiusMeters);
         while (true)
         {
@@ -517,6 +487,55 @@ internal sealed class ListingIndexSnapshot
     }
 
     /// <summary>
+    /// Builds a snapshot in two steps, so the per-row work (<see cref="AddRange"/>: folding texts, unit vectors) can
+    /// run while the rows are still being read, and <see cref="Finish"/> (id order, grid) after the last one.
+    /// <see cref="AddRange"/> is called by one thread at a time.
+    /// </summary>
+    public sealed class Builder(SlotTable campaigns, SlotTable categories)
+    {
+        private readonly StringBuilder scratch = new(256);
+        private readonly List<IndexedListing> entries = [];
+
+        public void AddRange(IEnumerable<Listing> rows)
+        {
+            foreach (var row in rows)
+            {
+                if (IndexedListing.Create(row, campaigns, categories, scratch) is { } entry)
+                {
+                    entries.Add(entry);
+                }
+            }
+        }
+
+        public ListingIndexSnapshot Finish(FeedPosition position, long generation)
+        {
+            var byId = entries.ToArray();
+            Array.Sort(byId, static (a, b) => string.CompareOrdinal(a.Id, b.Id));
+
+            var grid = GridShape.For(MedianLatitude(byId));
+            var lists = new Dictionary<long, List<IndexedListing>>();
+            foreach (var entry in byId)
+            {
+                var key = grid.CellOf(entry.Latitude, entry.Longitude);
+                if (!lists.TryGetValue(key, out var list))
+                {
+                    lists[key] = list = [];
+                }
+
+                list.Add(entry);
+            }
+
+            var cells = new Dictionary<long, Cell>(lists.Count);
+            foreach (var (key, list) in lists)
+            {
+                cells[key] = new Cell([.. list]);
+            }
+
+            return new ListingIndexSnapshot(byId, cells, grid, position, campaigns, categories, generation);
+        }
+    }
+
+    /// <summary>
     /// One grid cell: its entries, and their coordinates packed side by side (the search loops scan these without
     /// touching the entries, which lie scattered over the heap, until a point is inside the circle or box).
     /// </summary>
@@ -562,7 +581,7 @@ internal sealed class ListingIndexSnapshot
     /// <summary>The best hits so far, nearest first (ties by id), at most a page and one; ordered by squared chord.</summary>
     private sealed class NearestHits(int capacity)
     {
-        private readonly List<(double Key, IndexedListing Entry)> hits = new(Math.Min(capacity, 128));
+        private readonly List<(double Key, IndexedListing Entry)> hits = new(Math.Min(capacity + 1, 128));
 
         public int Count => hits.Count;
 
@@ -589,7 +608,16 @@ internal sealed class ListingIndexSnapshot
         }
 
         /// <summary>The hits, with their distances in metres computed now (only for what is returned).</summary>
-        public List<SearchHit> ToList() => [.. hits.Select(h => new SearchHit(h.Entry, GeoMath.Meters(h.Key), h.Key))];
+        public List<SearchHit> ToList()
+        {
+            var list = new List<SearchHit>(hits.Count);
+            foreach (var (key, entry) in hits)
+            {
+                list.Add(new SearchHit(entry, GeoMath.Meters(key), key));
+            }
+
+            return list;
+        }
 
         private static bool Before(double key, IndexedListing entry, (double Key, IndexedListing Entry) other) =>
             key < other.Key || (key == other.Key && string.CompareOrdinal(entry.Id, other.Entry.Id) < 0);

@@ -95,7 +95,8 @@ internal sealed class CampaignWatcher(
             resume = position;
         }
 
-        await feed.Ready.WaitAsync(cancellationToken);
+        // Every change committed before this call is below the watermark from here on: none can come after SYNCED.
+        await feed.CatchUpAsync(cancellationToken);
 
         var catalogChanged = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         void OnCatalogChanged(object? sender, EventArgs e) => Volatile.Read(ref catalogChanged).TrySetResult();

@@ -22,11 +22,12 @@ namespace Krakow.Modules.Maps.Application.Watch;
 /// </remarks>
 internal sealed partial class ListingFeedFollower(IServiceScopeFactory scopes, WatchOptions options, ILogger<ListingFeedFollower> logger) : BackgroundService
 {
-    private readonly TaskCompletionSource ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Channel<bool> nudges = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
     private readonly Lock gate = new();
     private readonly Dictionary<string, TaskCompletionSource> signals = new(StringComparer.Ordinal);
     private long watermark;
+    private bool started;
+    private TaskCompletionSource nextPoll = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     // Gap state: touched only by the loop.
     private long gapAt = -1;
@@ -34,9 +35,6 @@ internal sealed partial class ListingFeedFollower(IServiceScopeFactory scopes, W
 
     /// <summary>Every change at or below this sequence is committed or given up.</summary>
     public long Watermark => Volatile.Read(ref watermark);
-
-    /// <summary>Completes once the watermark is known (the first read of the feed at start-up).</summary>
-    public Task Ready => ready.Task;
 
     /// <summary>Completes the next time the watermark passes a change of <paramref name="campaignId"/>. Take it before reading the watermark.</summary>
     public Task NextChangeOf(string campaignId)
@@ -55,14 +53,27 @@ internal sealed partial class ListingFeedFollower(IServiceScopeFactory scopes, W
     /// <summary>Asks for a poll now (a save on this instance may have added changes). Cheap; calls coalesce.</summary>
     public void Nudge() => nudges.Writer.TryWrite(true);
 
+    /// <summary>
+    /// Returns once a poll that started after this call has finished: the watermark then covers every change
+    /// committed before the call (but one behind a gap still open). A watch starts with it, so that its SYNCED
+    /// comes after every change made before the client called.
+    /// </summary>
+    public Task CatchUpAsync(CancellationToken cancellationToken)
+    {
+        var poll = Volatile.Read(ref nextPoll).Task;
+        Nudge();
+        return poll.WaitAsync(cancellationToken);
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var failures = 0;
         while (!stoppingToken.IsCancellationRequested)
         {
+            var completing = Interlocked.Exchange(ref nextPoll, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
             try
             {
-                if (!ready.Task.IsCompleted)
+                if (!started)
                 {
                     await ReadTopAsync();
                 }
@@ -71,14 +82,19 @@ internal sealed partial class ListingFeedFollower(IServiceScopeFactory scopes, W
                     await PollAsync(stoppingToken);
                 }
 
+                completing.TrySetResult();
                 failures = 0;
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
+                completing.TrySetCanceled(stoppingToken);
                 return;
             }
             catch (Exception ex)
             {
+                // Whoever waits for this poll waits for the next one instead.
+                _ = Volatile.Read(ref nextPoll).Task.ContinueWith(
+                    _ => completing.TrySetResult(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
                 failures++;
                 LogPollFailed(ex, failures);
                 try
@@ -101,7 +117,7 @@ internal sealed partial class ListingFeedFollower(IServiceScopeFactory scopes, W
             await using var scope = scopes.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<MapsDbContext>();
             Volatile.Write(ref watermark, await db.ListingChanges.MaxAsync(c => (long?)c.Sequence, stoppingToken) ?? 0);
-            ready.TrySetResult();
+            started = true;
         }
     }
 

@@ -28,11 +28,13 @@ internal sealed partial class ListingIndexUpdater(IServiceScopeFactory scopes, S
 {
     public const string MeterName = "Krakow.Modules.Maps.Search";
 
+    private const int RebuildBatchSize = 2048;
+
     private static readonly Meter Meter = new(MeterName);
     private static readonly Histogram<double> RebuildLoadDuration =
-        Meter.CreateHistogram<double>("krakow.maps.search.index.rebuild.load_duration", "ms", "Reading every listing row for a full rebuild of the index");
+        Meter.CreateHistogram<double>("krakow.maps.search.index.rebuild.load_duration", "ms", "Reading every listing row for a full rebuild of the index (entries are built alongside)");
     private static readonly Histogram<double> RebuildBuildDuration =
-        Meter.CreateHistogram<double>("krakow.maps.search.index.rebuild.build_duration", "ms", "Building the index snapshot from the rows read (a full rebuild)");
+        Meter.CreateHistogram<double>("krakow.maps.search.index.rebuild.build_duration", "ms", "Finishing the index snapshot once every row is read: id order and grid (a full rebuild)");
     private static readonly Histogram<double> ApplyDuration =
         Meter.CreateHistogram<double>("krakow.maps.search.index.apply_duration", "ms", "Applying one batch of feed changes to the index");
 
@@ -163,7 +165,39 @@ internal sealed partial class ListingIndexUpdater(IServiceScopeFactory scopes, S
             .GroupBy(c => c.CampaignId)
             .Select(g => new { CampaignId = g.Key, Sequence = g.Max(c => c.Sequence) })
             .ToListAsync(cancellationToken);
-        var rows = await db.Listings.AsNoTracking().ToListAsync(cancellationToken);
+        // Rows are indexed while they are read: a second thread folds texts and computes positions batch by batch.
+        var builder = new ListingIndexSnapshot.Builder(campaigns, categories);
+        var batches = Channel.CreateBounded<List<Listing>>(new BoundedChannelOptions(16) { SingleReader = true, SingleWriter = true });
+        var indexing = Task.Run(
+            async () =>
+            {
+                await foreach (var batch in batches.Reader.ReadAllAsync(cancellationToken))
+                {
+                    builder.AddRange(batch);
+                }
+            },
+            cancellationToken);
+        try
+        {
+            var batch = new List<Listing>(RebuildBatchSize);
+            await foreach (var row in db.Listings.AsNoTracking().AsAsyncEnumerable().WithCancellation(cancellationToken))
+            {
+                batch.Add(row);
+                if (batch.Count == RebuildBatchSize)
+                {
+                    await batches.Writer.WriteAsync(batch, cancellationToken);
+                    batch = new List<Listing>(RebuildBatchSize);
+                }
+            }
+
+            await batches.Writer.WriteAsync(batch, cancellationToken);
+        }
+        finally
+        {
+            batches.Writer.TryComplete();
+        }
+
+        await indexing;
         var loaded = Stopwatch.GetTimestamp();
 
         // Sequences below the top that are not there yet may belong to transactions still in flight.
@@ -185,7 +219,7 @@ internal sealed partial class ListingIndexUpdater(IServiceScopeFactory scopes, S
             campaignSequences[entry.CampaignId] = entry.Sequence;
         }
 
-        var snapshot = ListingIndexSnapshot.Build(rows, Position(), campaigns, categories, ++generation);
+        var snapshot = builder.Finish(Position(), ++generation);
         var built = Stopwatch.GetTimestamp();
         Publish(snapshot);
 
@@ -289,7 +323,7 @@ internal sealed partial class ListingIndexUpdater(IServiceScopeFactory scopes, S
         firstBuild.TrySetResult(snapshot);
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Listing index rebuilt: {Listings} listings in {Cells} grid cells at feed sequence {Sequence}; read in {LoadMs:F0} ms, built in {BuildMs:F0} ms")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Listing index rebuilt: {Listings} listings in {Cells} grid cells at feed sequence {Sequence}; read and indexed in {LoadMs:F0} ms, finished in {BuildMs:F0} ms")]
     private static partial void LogRebuilt(ILogger logger, int listings, int cells, long sequence, double loadMs, double buildMs);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Listing index applied {Changes} changes ({Listings} listings); feed sequence {Sequence}, {Missing} missing")]
