@@ -1,5 +1,6 @@
 using Krakow.Modules.Maps.Application.Watch;
 using Krakow.Modules.Maps.Infrastructure;
+using Krakow.Modules.Maps.Infrastructure.Persistence;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
@@ -21,8 +22,7 @@ internal static class WatchRegistration
         services.AddSingleton<WatchTokens>();
         services.AddSingleton<ListingFeedFollower>();
         services.AddHostedService(sp => sp.GetRequiredService<ListingFeedFollower>());
-        services.AddSingleton<WatchFeedNudger>();
-        services.ConfigureDbContext<MapsDbContext>((sp, options) => options.AddInterceptors(sp.GetRequiredService<WatchFeedNudger>()));
+        ListingFeedNudger.AddListener<ListingFeedFollower>(services);
         services.AddScoped<CampaignWatcher>();
         return services;
     }

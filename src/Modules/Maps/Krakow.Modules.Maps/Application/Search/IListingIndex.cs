@@ -1,3 +1,5 @@
+using Krakow.Modules.Maps.Application.ListingFeed;
+
 namespace Krakow.Modules.Maps.Application.Search;
 
 /// <summary>
@@ -11,16 +13,13 @@ namespace Krakow.Modules.Maps.Application.Search;
 /// and <see cref="CatchUpAsync"/> for a caller that must read its own write (an approval that answers with the
 /// listing as searches will show it, a test).
 /// </remarks>
-internal interface IListingIndex
+internal interface IListingIndex : IListingFeedListener
 {
     /// <summary>The current snapshot, or null until the first build from the database has finished.</summary>
     ListingIndexSnapshot? Current { get; }
 
     /// <summary>The current snapshot, waiting for the first build if need be.</summary>
     ValueTask<ListingIndexSnapshot> GetSnapshotAsync(CancellationToken cancellationToken);
-
-    /// <summary>Asks for a feed poll now instead of at the next tick. Cheap; calls coalesce.</summary>
-    void Nudge();
 
     /// <summary>Returns once a feed poll that started after this call has been applied (every change committed before the call is then in the index).</summary>
     Task CatchUpAsync(CancellationToken cancellationToken);

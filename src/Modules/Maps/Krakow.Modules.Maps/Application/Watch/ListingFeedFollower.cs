@@ -1,3 +1,4 @@
+using Krakow.Modules.Maps.Application.ListingFeed;
 using System.Threading.Channels;
 using Krakow.Modules.Maps.Infrastructure;
 using Microsoft.EntityFrameworkCore;
@@ -20,7 +21,7 @@ namespace Krakow.Modules.Maps.Application.Watch;
 /// waits at 9 until 10 appears or <see cref="WatchOptions.GapTimeout"/> passes. It starts at the feed's top: the
 /// watches that start after that read what came before from the database.
 /// </remarks>
-internal sealed partial class ListingFeedFollower(IServiceScopeFactory scopes, WatchOptions options, ILogger<ListingFeedFollower> logger) : BackgroundService
+internal sealed partial class ListingFeedFollower(IServiceScopeFactory scopes, WatchOptions options, ILogger<ListingFeedFollower> logger) : BackgroundService, IListingFeedListener
 {
     private readonly Channel<bool> nudges = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
     private readonly Lock gate = new();

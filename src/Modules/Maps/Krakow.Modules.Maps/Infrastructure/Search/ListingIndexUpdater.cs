@@ -171,9 +171,17 @@ internal sealed partial class ListingIndexUpdater(IServiceScopeFactory scopes, S
         var indexing = Task.Run(
             async () =>
             {
-                await foreach (var batch in batches.Reader.ReadAllAsync(cancellationToken))
+                try
                 {
-                    builder.AddRange(batch);
+                    await foreach (var batch in batches.Reader.ReadAllAsync(cancellationToken))
+                    {
+                        builder.AddRange(batch);
+                    }
+                }
+                catch (Exception ex)
+                {
+                    batches.Writer.TryComplete(ex); // the reader's next write fails instead of waiting forever
+                    throw;
                 }
             },
             cancellationToken);

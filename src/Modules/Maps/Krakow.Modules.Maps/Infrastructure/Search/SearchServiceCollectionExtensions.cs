@@ -26,8 +26,7 @@ internal static class SearchServiceCollectionExtensions
         // Stateless over singletons (index, catalogue, clock, cache): one instance serves every call.
         services.AddSingleton<ListingSearch>();
         services.AddSingleton<CampaignGeoJsonExport>();
-        services.AddSingleton<ListingFeedNudger>();
-        services.ConfigureDbContext<MapsDbContext>((sp, options) => options.AddInterceptors(sp.GetRequiredService<ListingFeedNudger>()));
+        ListingFeedNudger.AddListener<ListingIndexUpdater>(services);
         services.AddHealthChecks().AddCheck<SearchIndexHealthCheck>("maps-search-index", tags: ["ready"]);
         return services;
     }
