@@ -30,8 +30,8 @@ using Microsoft.Extensions.DependencyInjection;
 //    build times come from the index's own metrics.
 // 3. Over gRPC (the project's client, HTTP/2 on loopback), with N calls in flight: the baseline EmptyCall (empty in,
 //    empty out, mapped into the same host), SearchNearby (random centres in the area, radius 1-5 km, 20 results) and
-//    a canned reply (a real 20-hit SearchNearby response returned as is, to separate the cost of carrying the results
-//    from the search), in rotating order; QPS, p50 and p99 of each, and the ratios.
+//    a canned reply (the real 20-hit responses to the same requests, captured once and served in turn, to separate the
+//    cost of carrying the results from the search), in rotating order; QPS, p50 and p99 of each, and the ratios.
 var options = BenchOptions.Parse(args);
 var folder = Directory.CreateTempSubdirectory("krakow-bench-nearby-").FullName;
 Console.WriteLine($"Krakow.Bench.Nearby  {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC  .NET {Environment.Version}  {Environment.ProcessorCount} cores  load {LoadAverage()}");
@@ -50,7 +50,7 @@ try
     await using var host = await BenchHost.StartAsync(folder);
     var (loadMs, buildMs, indexed) = await rebuild.WaitAsync(TimeSpan.FromMinutes(2));
     Console.WriteLine(
-        $"index rebuild at start-up: {indexed:N0} listings; read {loadMs:F0} ms + build {buildMs:F0} ms = {loadMs + buildMs:F0} ms (host start to index ready {startWatch.ElapsedMilliseconds} ms)");
+        $"index rebuild at start-up: {indexed:N0} listings; read and indexed {loadMs:F0} ms + finished {buildMs:F0} ms = {loadMs + buildMs:F0} ms (host start to index ready {startWatch.ElapsedMilliseconds} ms)");
 
     using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{host.GrpcPort}");
     var baseline = new Baseline.BaselineClient(channel);
@@ -64,7 +64,15 @@ try
         throw new InvalidOperationException("the search returned nothing: are the campaigns loaded and open?");
     }
 
-    BaselineService.Canned = check;
+    // The canned replies are the real answers to the same requests, served in turn: the same listings as the
+    // searches return, so the same memory is touched to send them.
+    var replies = new SearchListingsResponse[requests.Length];
+    for (var i = 0; i < requests.Length; i++)
+    {
+        replies[i] = await listings.SearchNearbyAsync(requests[i]);
+    }
+
+    BaselineService.Canned = replies;
     var empty = new Empty();
     var calls = new Dictionary<string, Func<int, Task<int>>>
     {
@@ -92,12 +100,12 @@ try
     }
 
     Console.WriteLine();
-    Console.WriteLine("| call | QPS | p50 ms | p99 ms | results per call | CPU per call (client + server) |");
-    Console.WriteLine("|---|---:|---:|---:|---:|---:|");
+    Console.WriteLine("| call | QPS | p50 ms | p99 ms | results per call | CPU per call (client + server) | allocated per call |");
+    Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|");
     var best = results.ToDictionary(r => r.Key, r => r.Value.MaxBy(x => x.Qps)!);
     foreach (var (kind, result) in best)
     {
-        Console.WriteLine($"| {kind} | {result.Qps:F0} | {result.P50Ms:F2} | {result.P99Ms:F2} | {result.ItemsPerCall:F1} | {result.CpuMicrosecondsPerCall:F1} µs |");
+        Console.WriteLine($"| {kind} | {result.Qps:F0} | {result.P50Ms:F2} | {result.P99Ms:F2} | {result.ItemsPerCall:F1} | {result.CpuMicrosecondsPerCall:F1} µs | {result.BytesPerCall:F0} B |");
     }
 
     var ratio = best["SearchNearby"].Qps / best["baseline EmptyCall"].Qps;
@@ -198,12 +206,15 @@ internal sealed class BaselineService : Baseline.BaselineBase
 {
     private static readonly Task<Empty> Done = Task.FromResult(new Empty());
 
-    /// <summary>Set by the benchmark to a real SearchNearby response before CannedSearch is called.</summary>
-    public static SearchListingsResponse Canned { get; set; } = new();
+    private static int next = -1;
+
+    /// <summary>Set by the benchmark to real SearchNearby responses before CannedSearch is called; served in turn.</summary>
+    public static SearchListingsResponse[] Canned { get; set; } = [new()];
 
     public override Task<Empty> EmptyCall(Empty request, ServerCallContext context) => Done;
 
-    public override Task<SearchListingsResponse> CannedSearch(Empty request, ServerCallContext context) => Task.FromResult(Canned);
+    public override Task<SearchListingsResponse> CannedSearch(Empty request, ServerCallContext context) =>
+        Task.FromResult(Canned[(int)((uint)Interlocked.Increment(ref next) % (uint)Canned.Length)]);
 }
 
 /// <summary>Listens to the listing index's rebuild metrics (meter Krakow.Modules.Maps.Search).</summary>
@@ -317,10 +328,13 @@ internal static class Seeder
 }
 
 /// <summary>One measured round: calls completed, QPS, latency percentiles, results per call.</summary>
-internal sealed record RoundResult(long Calls, double Qps, double P50Ms, double P99Ms, double ItemsPerCall, double CpuMicrosecondsPerCall)
+internal sealed record RoundResult(
+    long Calls, double Qps, double P50Ms, double P99Ms, double ItemsPerCall, double CpuMicrosecondsPerCall, double BytesPerCall, int Gen0, int Gen1, int Gen2)
 {
     public override string ToString() =>
-        string.Create(CultureInfo.InvariantCulture, $"{Calls,9:N0} calls  {Qps,8:F0} QPS  p50 {P50Ms,6:F2} ms  p99 {P99Ms,6:F2} ms  {ItemsPerCall:F1} results/call  CPU {CpuMicrosecondsPerCall,5:F1} us/call");
+        string.Create(
+            CultureInfo.InvariantCulture,
+            $"{Calls,9:N0} calls  {Qps,8:F0} QPS  p50 {P50Ms,6:F2} ms  p99 {P99Ms,6:F2} ms  {ItemsPerCall:F1} results/call  CPU {CpuMicrosecondsPerCall,5:F1} us/call  {BytesPerCall,6:F0} B/call  GC {Gen0}/{Gen1}/{Gen2}");
 }
 
 /// <summary>Keeps a fixed number of calls in flight for a while and measures them.</summary>
@@ -331,6 +345,8 @@ internal static class Load
         var stopAt = Stopwatch.GetTimestamp() + (long)(duration.TotalSeconds * Stopwatch.Frequency);
         var started = Stopwatch.GetTimestamp();
         var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+        var allocatedBefore = GC.GetTotalAllocatedBytes(precise: false);
+        var (gen0, gen1, gen2) = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
         var workers = Enumerable.Range(0, concurrency).Select(worker => Task.Run(async () =>
         {
             var latencies = new List<long>(1 << 16);
@@ -348,12 +364,23 @@ internal static class Load
         var done = await Task.WhenAll(workers);
         var elapsed = Stopwatch.GetElapsedTime(started).TotalSeconds;
         var cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalMicroseconds;
+        var allocated = GC.GetTotalAllocatedBytes(precise: false) - allocatedBefore;
+        (gen0, gen1, gen2) = (GC.CollectionCount(0) - gen0, GC.CollectionCount(1) - gen1, GC.CollectionCount(2) - gen2);
         var all = done.SelectMany(d => d.latencies).ToArray();
         Array.Sort(all);
         var totalItems = done.Sum(d => d.items);
         double Percentile(double p) => all.Length == 0 ? double.NaN : all[Math.Min(all.Length - 1, (int)(p * all.Length))] * 1000.0 / Stopwatch.Frequency;
         return new RoundResult(
-            all.Length, all.Length / elapsed, Percentile(0.50), Percentile(0.99), all.Length == 0 ? 0 : (double)totalItems / all.Length, all.Length == 0 ? 0 : cpu / all.Length);
+            all.Length,
+            all.Length / elapsed,
+            Percentile(0.50),
+            Percentile(0.99),
+            all.Length == 0 ? 0 : (double)totalItems / all.Length,
+            all.Length == 0 ? 0 : cpu / all.Length,
+            all.Length == 0 ? 0 : (double)allocated / all.Length,
+            gen0,
+            gen1,
+            gen2);
     }
 }
 
