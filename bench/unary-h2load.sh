@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Unary QPS, latency and allocations per call of grpc.testing.TestService/UnaryCall: the project's gRPC runtime
-# against a minimal hand-written Kestrel HTTP/2 endpoint answering the same bytes (the ceiling), in the same run,
-# rounds alternating the order. See bench/README.md.
+# against a minimal hand-written Kestrel HTTP/2 endpoint answering the same bytes (the ceiling), and the runtime with
+# a trivial service, in the same run, rounds alternating the order. See bench/README.md.
 #
 #   bash bench/unary-h2load.sh            # defaults below; override with environment variables:
-#   ROUNDS=3 REQUESTS=300000 WARMUP_SECONDS=20 CLIENTS=16 STREAMS=10 SERVER_CPU=1 CLIENT_CPU=0 bash bench/unary-h2load.sh
+#   ROUNDS=3 REQUESTS=300000 WARMUP_SECONDS=20 CLIENTS=16 STREAMS=10 SERVER_CPU=1 CLIENT_CPU=0 NICE=0 bash bench/unary-h2load.sh
 #
 # Needs: the .NET SDK, h2load and nghttp (Debian nghttp2-client), /usr/bin/python3 with grpcio (python3-grpcio);
 # scripts/install-test-deps.sh installs the Debian packages.
@@ -23,6 +23,10 @@ SERVER_CPU="${SERVER_CPU:-1}"
 CLIENT_CPU="${CLIENT_CPU:-0}"
 GRPC_PORT="${GRPC_PORT:-50151}"
 CEILING_PORT="${CEILING_PORT:-50152}"
+STATIC_PORT="${STATIC_PORT:-50153}"
+# grpc: the runtime with the interop service (the figure the target is about); ceiling: Kestrel alone;
+# grpc-static: the runtime with a service that only hands back a cached response (splits runtime from service).
+MODES=(grpc ceiling grpc-static)
 # On a machine shared with other work, NICE=-19 (root only) gives the server and h2load most of their cores; the
 # default leaves scheduling alone. The summary says which was used.
 NICE="${NICE:-0}"
@@ -54,6 +58,8 @@ dotnet build -c Release --nologo -v quiet "$project" >"$work/build.log" 2>&1 || 
 "$server" --write-response "$work/response.bin" --response-size "$RESPONSE_SIZE"
 
 url() { echo "http://127.0.0.1:$1/grpc.testing.TestService/UnaryCall"; }
+
+port_of() { case "$1" in grpc) echo "$GRPC_PORT" ;; ceiling) echo "$CEILING_PORT" ;; *) echo "$STATIC_PORT" ;; esac; }
 
 run_h2load() { # requests port [extra h2load args...]
   local requests="$1" port="$2"; shift 2
@@ -91,8 +97,8 @@ field() { sed -n "s/.*$1=\([0-9]*\).*/\1/p"; }
 #    expected bytes from both servers; then the gRPC server, with a middleware reading each call's grpc-status,
 #    takes an h2load run like the timed ones, and every call must have ended with grpc-status 0.
 log "checking responses"
-for mode in grpc ceiling; do
-  port=$([[ $mode == grpc ]] && echo "$GRPC_PORT" || echo "$CEILING_PORT")
+for mode in "${MODES[@]}"; do
+  port="$(port_of "$mode")"
   start_server "$mode" "$port" --count-status
   /usr/bin/python3 "$repo_root/bench/check_unary.py" "127.0.0.1:$port" "$work/request.bin" "$work/response.bin" 500 >&2
   run_h2load 50000 "$port" >"$work/check-$mode.txt"
@@ -110,9 +116,9 @@ load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
 log "load average before the timed runs: $load_before"
 printf 'round\tmode\tqps\tmean_us\tp50_us\tp99_us\tmax_us\tbytes_per_call\tgen0\tserver_cpu\tclient_cpu\tcpu_us_per_call\n' >"$results"
 for round in $(seq "$ROUNDS"); do
-  if ((round % 2 == 1)); then order=(grpc ceiling); else order=(ceiling grpc); fi
+  if ((round % 2 == 1)); then order=(grpc ceiling grpc-static); else order=(grpc-static ceiling grpc); fi
   for mode in "${order[@]}"; do
-    port=$([[ $mode == grpc ]] && echo "$GRPC_PORT" || echo "$CEILING_PORT")
+    port="$(port_of "$mode")"
     start_server "$mode" "$port"
     run_h2load "$REQUESTS" "$port" -D "$WARMUP_SECONDS" >/dev/null
     before="$(stats "$port")"
@@ -155,25 +161,33 @@ target = float(sys.argv[2])
 print()
 print(f"{sys.argv[5]} CPUs; server on CPU {sys.argv[9]}, h2load on CPU {sys.argv[10]}, nice {sys.argv[11]}; h2load -c {sys.argv[6]} -m {sys.argv[7]} -n {sys.argv[8]}; "
       f"load average before {sys.argv[3]}, after {sys.argv[4]}")
-print("round  mode     req/s     mean(ms)  p50(ms)  p99(ms)  max(ms)  B/call  gen0  server CPU  us CPU/call  h2load CPU")
+print("round  mode         req/s     mean(ms)  p50(ms)  p99(ms)  max(ms)  B/call  gen0  server CPU  us CPU/call  h2load CPU")
 for r in rows:
     ms = lambda v: f"{float(v.rstrip('ums')) / (1000 if v.endswith('us') or v.isdigit() else 1):.2f}"
-    print(f"{r['round']:>5}  {r['mode']:<7} {float(r['qps']):>9.0f}  {ms(r['mean_us']):>8}  {ms(r['p50_us']):>7}  {ms(r['p99_us']):>7}  {ms(r['max_us']):>7}  {r['bytes_per_call']:>6}  {r['gen0']:>4}  {r['server_cpu']:>10}  {r['cpu_us_per_call']:>11}  {r['client_cpu']:>10}")
-qps = {m: [float(r["qps"]) for r in rows if r["mode"] == m] for m in ("grpc", "ceiling")}
-alloc = {m: [float(r["bytes_per_call"]) for r in rows if r["mode"] == m] for m in ("grpc", "ceiling")}
-p50 = {m: [float(r["p50_us"]) for r in rows if r["mode"] == m] for m in ("grpc", "ceiling")}
-p99 = {m: [float(r["p99_us"]) for r in rows if r["mode"] == m] for m in ("grpc", "ceiling")}
+    print(f"{r['round']:>5}  {r['mode']:<11} {float(r['qps']):>9.0f}  {ms(r['mean_us']):>8}  {ms(r['p50_us']):>7}  {ms(r['p99_us']):>7}  {ms(r['max_us']):>7}  {r['bytes_per_call']:>6}  {r['gen0']:>4}  {r['server_cpu']:>10}  {r['cpu_us_per_call']:>11}  {r['client_cpu']:>10}")
+modes = ("grpc", "ceiling", "grpc-static")
+qps = {m: [float(r["qps"]) for r in rows if r["mode"] == m] for m in modes}
+alloc = {m: [float(r["bytes_per_call"]) for r in rows if r["mode"] == m] for m in modes}
+p50 = {m: [float(r["p50_us"]) for r in rows if r["mode"] == m] for m in modes}
+p99 = {m: [float(r["p99_us"]) for r in rows if r["mode"] == m] for m in modes}
 per_round = [g / c for g, c in zip(qps["grpc"], qps["ceiling"])]
 ratio = statistics.median(qps["grpc"]) / statistics.median(qps["ceiling"])
+static_ratio = statistics.median(qps["grpc-static"]) / statistics.median(qps["ceiling"])
 print()
-for m in ("grpc", "ceiling"):
-    print(f"median {m:<7}: {statistics.median(qps[m]):9.0f} req/s, p50 {statistics.median(p50[m]) / 1000:.2f} ms, "
+for m in modes:
+    print(f"median {m:<11}: {statistics.median(qps[m]):9.0f} req/s, p50 {statistics.median(p50[m]) / 1000:.2f} ms, "
           f"p99 {statistics.median(p99[m]) / 1000:.2f} ms, {statistics.median(alloc[m]):.0f} B allocated per call")
-cpu = {m: [float(r["cpu_us_per_call"]) for r in rows if r["mode"] == m] for m in ("grpc", "ceiling")}
+cpu = {m: [float(r["cpu_us_per_call"]) for r in rows if r["mode"] == m] for m in modes}
 print(f"server CPU per call (median): runtime {statistics.median(cpu['grpc']):.2f} us, ceiling {statistics.median(cpu['ceiling']):.2f} us, "
+      f"runtime with a trivial service {statistics.median(cpu['grpc-static']):.2f} us; "
       f"ratio ceiling/runtime {statistics.median(cpu['ceiling']) / statistics.median(cpu['grpc']):.3f}")
 print(f"allocations the runtime adds per call: {statistics.median(alloc['grpc']) - statistics.median(alloc['ceiling']):.0f} B")
 print(f"ratio runtime/ceiling (median QPS): {ratio:.3f}; per round: {', '.join(f'{x:.3f}' for x in per_round)}; "
       f"target >= {target}: {'MET' if ratio >= target else 'NOT MET'}")
+print(f"ratio runtime with a trivial service/ceiling (median QPS): {static_ratio:.3f}")
+busiest = max(float(r["client_cpu"].rstrip("%")) for r in rows if r["mode"] == "ceiling")
+if busiest >= 90:
+    print(f"note: h2load used up to {busiest:.0f}% of its core against the ceiling, so the ceiling's QPS is close to what one "
+          f"h2load thread can drive: treat it as a lower bound, and the ratio as an upper bound.")
 PY
 log "raw h2load output and per-request logs: $work"

@@ -13,8 +13,10 @@ using Microsoft.Extensions.Logging;
 
 // Unary benchmark server (see bench/README.md).
 //
-//   --mode grpc|ceiling --port N [--response-size 100] [--count-status]
+//   --mode grpc|ceiling|grpc-static --port N [--response-size 100] [--count-status]
 //       grpc:    grpc.testing.TestService on the project's gRPC runtime (AddGrpc + MapGrpcService<TestServiceImpl>).
+//       grpc-static: the same runtime with a trivial service whose UnaryCall hands back a cached response (no
+//                metadata look-ups, no payload allocation): splits the runtime's own cost from the interop service's.
 //       ceiling: one hand-written Kestrel endpoint, POST /grpc.testing.TestService/UnaryCall, that reads the request
 //                body and answers the pre-computed bytes the runtime would send: the same HEADERS (content-type,
 //                grpc-accept-encoding), the same DATA (the framed SimpleResponse), the same trailer (grpc-status: 0).
@@ -54,7 +56,7 @@ builder.WebHost.ConfigureKestrel(kestrel =>
     kestrel.Listen(System.Net.IPAddress.Loopback, options.Port, listen => listen.Protocols = HttpProtocols.Http2);
 });
 
-if (options.Mode == "grpc")
+if (options.Mode is "grpc" or "grpc-static")
 {
     builder.Services.AddGrpc();
 }
@@ -112,6 +114,11 @@ app.MapGet("/bench/stats", () => string.Create(
 if (options.Mode == "grpc")
 {
     app.MapGrpcService<TestServiceImpl>();
+}
+else if (options.Mode == "grpc-static")
+{
+    StaticUnaryService.Response = Task.FromResult(ExpectedResponse(options.ResponseSize));
+    app.MapGrpcService<StaticUnaryService>();
 }
 else
 {
@@ -172,9 +179,9 @@ internal sealed record BenchOptions(string Mode, int Port, int RequestSize, int 
         int IntValue(string name, int fallback) => Value(name) is { } text ? int.Parse(text, CultureInfo.InvariantCulture) : fallback;
 
         var mode = Value("--mode") ?? "grpc";
-        if (mode is not ("grpc" or "ceiling"))
+        if (mode is not ("grpc" or "ceiling" or "grpc-static"))
         {
-            throw new ArgumentException($"--mode must be grpc or ceiling, not '{mode}'.");
+            throw new ArgumentException($"--mode must be grpc, ceiling or grpc-static, not '{mode}'.");
         }
 
         var writeRequest = Value("--write-request");
@@ -182,9 +189,17 @@ internal sealed record BenchOptions(string Mode, int Port, int RequestSize, int 
         var port = IntValue("--port", 0);
         if (port == 0 && writeRequest is null && writeResponse is null)
         {
-            throw new ArgumentException("Usage: --mode grpc|ceiling --port N [--response-size 100] [--count-status] | --write-request FILE | --write-response FILE");
+            throw new ArgumentException("Usage: --mode grpc|ceiling|grpc-static --port N [--response-size 100] [--count-status] | --write-request FILE | --write-response FILE");
         }
 
         return new BenchOptions(mode, port, IntValue("--request-size", 100), IntValue("--response-size", 100), args.Contains("--count-status"), args.Contains("--alloc-profile"), writeRequest, writeResponse);
     }
+}
+
+/// <summary>Diagnostics: the runtime with a service that does nothing but hand back a cached response.</summary>
+internal sealed class StaticUnaryService : TestService.TestServiceBase
+{
+    public static Task<SimpleResponse> Response { get; set; } = null!;
+
+    public override Task<SimpleResponse> UnaryCall(SimpleRequest request, Grpc.Core.ServerCallContext context) => Response;
 }
