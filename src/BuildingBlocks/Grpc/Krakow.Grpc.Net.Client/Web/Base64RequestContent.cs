@@ -1,4 +1,5 @@
 using System.Net;
+using Grpc.Net.Protocol;
 
 namespace Grpc.Net.Client.Web;
 
@@ -10,7 +11,7 @@ internal sealed class Base64RequestContent(HttpContent inner) : HttpContent
 
     protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context, CancellationToken cancellationToken)
     {
-        var encoder = new Base64EncodeStream(stream);
+        var encoder = new Base64EncodingStream(stream);
         await inner.CopyToAsync(encoder, context, cancellationToken).ConfigureAwait(false);
 
         // The last bytes, padded.

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Net.Http.Headers;
 using System.Text;
+using Grpc.Net.Protocol;
 
 namespace Grpc.Net.Client.Web;
 
@@ -9,7 +10,7 @@ namespace Grpc.Net.Client.Web;
 /// trailer frame (first byte 0x80, then length, then <c>name: value\r\n</c> lines) goes into
 /// <paramref name="trailers"/> and ends the stream, just as HTTP/2 trailers follow the last DATA frame.
 /// </summary>
-internal sealed class GrpcWebResponseStream(Stream inner, HttpResponseHeaders trailers) : Stream
+internal sealed class GrpcWebResponseStream(Stream inner, HttpResponseHeaders trailers) : ReadOnlyStream
 {
     private const byte TrailerFlag = 0x80;
     private const byte CompressedFlag = 0x01;
@@ -22,20 +23,6 @@ internal sealed class GrpcWebResponseStream(Stream inner, HttpResponseHeaders tr
     private int headerDelivered = HeaderSize;
     private long payloadLeft;
     private bool ended;
-
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
@@ -73,16 +60,6 @@ internal sealed class GrpcWebResponseStream(Stream inner, HttpResponseHeaders tr
         ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
     public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer, offset, count).GetAwaiter().GetResult();
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

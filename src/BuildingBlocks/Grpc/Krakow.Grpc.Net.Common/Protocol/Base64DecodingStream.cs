@@ -8,7 +8,7 @@ namespace Grpc.Net.Protocol;
 /// base64 chunks, each padded (PROTOCOL-WEB.md), so decoding goes one 4-character quantum boundary at a time
 /// and a padded quantum ends a chunk; the next chunk starts fresh after it.
 /// </summary>
-internal sealed class Base64DecodingStream(Stream inner) : Stream
+internal sealed class Base64DecodingStream(Stream inner) : ReadOnlyStream
 {
     private readonly byte[] input = new byte[4096];
     private readonly byte[] spill = new byte[3];
@@ -16,20 +16,6 @@ internal sealed class Base64DecodingStream(Stream inner) : Stream
     private int inputEnd;
     private int spillStart;
     private int spillEnd;
-
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
@@ -68,16 +54,6 @@ internal sealed class Base64DecodingStream(Stream inner) : Stream
         ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
     public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer, offset, count).GetAwaiter().GetResult();
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

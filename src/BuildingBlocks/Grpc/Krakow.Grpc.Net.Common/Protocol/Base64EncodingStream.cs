@@ -1,14 +1,14 @@
 using System.Buffers;
 using System.Buffers.Text;
 
-namespace Grpc.Net.Client.Web;
+namespace Grpc.Net.Protocol;
 
 /// <summary>
 /// Base64-encodes what is written to it into <paramref name="inner"/>. Up to two bytes wait for the next write;
-/// a flush sends them padded, so each flushed chunk (the channel flushes after every message) is whole base64
-/// that the server can decode at once (PROTOCOL-WEB.md allows padding between chunks).
+/// a flush sends them padded, so each flushed chunk (one per message: the client's request, the server's response)
+/// is whole base64 that the peer can decode at once (PROTOCOL-WEB.md allows padding between chunks).
 /// </summary>
-internal sealed class Base64EncodeStream(Stream inner) : Stream
+internal sealed class Base64EncodingStream(Stream inner) : Stream
 {
     private const int InputChunk = 3 * 1024;
 
