@@ -11,6 +11,8 @@ public sealed class TestServiceImpl : TestService.TestServiceBase
     private const string EchoInitialKey = "x-grpc-test-echo-initial";
     private const string EchoTrailingKey = "x-grpc-test-echo-trailing-bin";
 
+    private static readonly WriteOptions Uncompressed = new(WriteFlags.NoCompress);
+
     public override Task<Empty> EmptyCall(Empty request, ServerCallContext context) => Task.FromResult(new Empty());
 
     public override async Task<SimpleResponse> UnaryCall(SimpleRequest request, ServerCallContext context)
@@ -84,12 +86,13 @@ public sealed class TestServiceImpl : TestService.TestServiceBase
                 await Task.Delay(TimeSpan.FromMicroseconds(parameters.IntervalUs), context.CancellationToken);
             }
 
-            responseStream.WriteOptions = parameters.Compressed?.Value == true ? WriteOptions.Default : new WriteOptions(WriteFlags.NoCompress);
+            responseStream.WriteOptions = parameters.Compressed?.Value == true ? WriteOptions.Default : Uncompressed;
             await responseStream.WriteAsync(new StreamingOutputCallResponse { Payload = CreatePayload(parameters.Size) });
         }
     }
 
-    private static Payload CreatePayload(int size) => new() { Body = ByteString.CopyFrom(new byte[size]) };
+    // The array is never written after wrapping, so the ByteString stays immutable without a copy.
+    private static Payload CreatePayload(int size) => new() { Body = UnsafeByteOperations.UnsafeWrap(new byte[size]) };
 
     private static void ThrowRequestedStatus(EchoStatus? status)
     {
@@ -118,7 +121,7 @@ public sealed class TestServiceImpl : TestService.TestServiceBase
     {
         if (!compress)
         {
-            context.WriteOptions = new WriteOptions(WriteFlags.NoCompress);
+            context.WriteOptions = Uncompressed;
             return Task.CompletedTask;
         }
 

@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Collections;
+using System.Collections.Frozen;
 using System.Text;
 
 namespace Grpc.Core;
@@ -132,13 +134,11 @@ public sealed class Metadata : IList<Metadata.Entry>
             }
 
             ArgumentNullException.ThrowIfNull(value);
-            foreach (var c in value)
+
+            // HTTP/2 header values that gRPC allows for ASCII metadata: printable ASCII and space.
+            if (value.AsSpan().ContainsAnyExceptInRange((char)0x20, (char)0x7E))
             {
-                // HTTP/2 header values that gRPC allows for ASCII metadata: printable ASCII and space.
-                if (c < 0x20 || c > 0x7E)
-                {
-                    throw new ArgumentException($"Value of metadata '{Key}' must be printable ASCII.", nameof(value));
-                }
+                throw new ArgumentException($"Value of metadata '{Key}' must be printable ASCII.", nameof(value));
             }
 
             this.value = value;
@@ -174,30 +174,35 @@ public sealed class Metadata : IList<Metadata.Entry>
         internal static string NormalizeKey(string key)
         {
             ArgumentException.ThrowIfNullOrEmpty(key);
-            foreach (var c in key)
-            {
-                if (!IsKeyChar(c))
-                {
-                    return NormalizeKeySlow(key);
-                }
-            }
 
             // Already lower-case and valid, as every key that arrives over HTTP/2 is: no copy.
-            return key;
+            return key.AsSpan().ContainsAnyExcept(KeyChars) ? NormalizeKeySlow(key) : key;
         }
 
         // The metadata key grammar of the gRPC HTTP/2 protocol: 0-9 a-z _ - .
-        private static bool IsKeyChar(char c) => c is >= 'a' and <= 'z' || c is >= '0' and <= '9' || c is '_' or '-' or '.';
+        private static readonly SearchValues<char> KeyChars = SearchValues.Create("0123456789abcdefghijklmnopqrstuvwxyz_-.");
+
+        // Kestrel and HttpClient hand over the names of well-known headers in their canonical casing
+        // ("User-Agent") whatever the casing on the wire; their lower-case forms are constants, so the common
+        // ones cost no copy per call.
+        private static readonly FrozenDictionary<string, string> CommonHeaderKeys = new[]
+        {
+            "user-agent", "authorization", "accept", "accept-encoding", "accept-language", "cache-control", "cookie",
+            "origin", "referer", "traceparent", "tracestate", "baggage", "x-forwarded-for", "x-forwarded-proto", "x-request-id",
+        }.ToFrozenDictionary(k => k, StringComparer.OrdinalIgnoreCase);
 
         private static string NormalizeKeySlow(string key)
         {
-            var lower = key.ToLowerInvariant();
-            foreach (var c in lower)
+            if (CommonHeaderKeys.TryGetValue(key, out var common))
             {
-                if (!IsKeyChar(c))
-                {
-                    throw new ArgumentException($"Metadata key '{key}' contains '{c}'; only 0-9, a-z, '_', '-' and '.' are allowed.", nameof(key));
-                }
+                return common;
+            }
+
+            var lower = key.ToLowerInvariant();
+            var invalid = lower.AsSpan().IndexOfAnyExcept(KeyChars);
+            if (invalid >= 0)
+            {
+                throw new ArgumentException($"Metadata key '{key}' contains '{lower[invalid]}'; only 0-9, a-z, '_', '-' and '.' are allowed.", nameof(key));
             }
 
             return lower;

@@ -91,7 +91,7 @@ internal sealed class HttpContextServerCallContext : ServerCallContext, IDisposa
             return false;
         }
 
-        var encoding = request.Headers[GrpcProtocol.EncodingHeader].ToString();
+        var encoding = request.Headers.GrpcEncoding.ToString();
         if (encoding.Length > 0 && encoding != GrpcProtocol.IdentityEncoding)
         {
             if (!options.CompressionProviders.TryGetValue(encoding, out requestDecompressor))
@@ -101,7 +101,7 @@ internal sealed class HttpContextServerCallContext : ServerCallContext, IDisposa
             }
         }
 
-        var timeoutHeader = request.Headers[GrpcProtocol.TimeoutHeader];
+        var timeoutHeader = request.Headers.GrpcTimeout;
         if (timeoutHeader.Count > 0)
         {
             if (!GrpcTimeout.TryParse(timeoutHeader.ToString(), out var timeout))
@@ -119,7 +119,7 @@ internal sealed class HttpContextServerCallContext : ServerCallContext, IDisposa
             StartDeadline(timeout);
         }
 
-        responseCompressor = SelectResponseCompressor(request.Headers[GrpcProtocol.AcceptEncodingHeader].ToString());
+        responseCompressor = SelectResponseCompressor(request.Headers.GrpcAcceptEncoding.ToString());
         LiftRequestBodyLimits();
         return true;
     }
@@ -392,10 +392,10 @@ internal sealed class HttpContextServerCallContext : ServerCallContext, IDisposa
         httpContext.Response.ContentType = grpcWeb?.ResponseContentType ?? GrpcProtocol.ContentType;
         if (responseCompressor is not null)
         {
-            headers[GrpcProtocol.EncodingHeader] = responseCompressor.EncodingName;
+            headers.GrpcEncoding = responseCompressor.EncodingName;
         }
 
-        headers[GrpcProtocol.AcceptEncodingHeader] = options.AcceptEncoding;
+        headers.GrpcAcceptEncoding = options.AcceptEncoding;
     }
 
     private async Task WriteTrailersOnlyAsync(Status status)
@@ -417,7 +417,7 @@ internal sealed class HttpContextServerCallContext : ServerCallContext, IDisposa
         // Trailers-Only: one HEADERS frame with the status and any trailers, and no body.
         var response = httpContext.Response;
         response.ContentType = grpcWeb?.ResponseContentType ?? GrpcProtocol.ContentType;
-        response.Headers[GrpcProtocol.AcceptEncodingHeader] = options.AcceptEncoding;
+        response.Headers.GrpcAcceptEncoding = options.AcceptEncoding;
         AppendStatus(response.Headers, status, responseTrailers);
         responseStarted = true;
         return Task.CompletedTask;
@@ -431,10 +431,11 @@ internal sealed class HttpContextServerCallContext : ServerCallContext, IDisposa
 
     private static void AppendStatus(IHeaderDictionary target, Status status, Metadata? trailers)
     {
-        target.Append(GrpcProtocol.StatusHeader, ((int)status.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        // The typed properties are Kestrel's known-header slots: no look-up by name.
+        target.GrpcStatus = ((int)status.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture);
         if (status.Detail.Length > 0)
         {
-            target.Append(GrpcProtocol.MessageHeader, PercentEncoding.Encode(status.Detail));
+            target.GrpcMessage = PercentEncoding.Encode(status.Detail);
         }
 
         if (trailers is null)

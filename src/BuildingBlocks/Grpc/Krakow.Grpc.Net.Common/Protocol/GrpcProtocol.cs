@@ -1,3 +1,5 @@
+using System.Collections.Frozen;
+
 namespace Grpc.Net.Protocol;
 
 /// <summary>Names and values of the gRPC over HTTP/2 protocol (doc/PROTOCOL-HTTP2.md, doc/PROTOCOL-WEB.md).</summary>
@@ -32,10 +34,11 @@ internal static class GrpcProtocol
         name.StartsWith(':')
         || ReservedHeaders.Contains(name);
 
-    private static readonly HashSet<string> ReservedHeaders = new(
-        ["content-type", "content-length", TeHeader, "host", "connection", "transfer-encoding",
-            TimeoutHeader, EncodingHeader, AcceptEncodingHeader, StatusHeader, MessageHeader],
-        StringComparer.OrdinalIgnoreCase);
+    private static readonly FrozenSet<string> ReservedHeaders = new[]
+    {
+        "content-type", "content-length", TeHeader, "host", "connection", "transfer-encoding",
+        TimeoutHeader, EncodingHeader, AcceptEncodingHeader, StatusHeader, MessageHeader,
+    }.ToFrozenSet(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Whether an HTTP content type names gRPC, with or without a <c>+proto</c> style suffix.</summary>
     public static bool IsGrpcContentType(string? contentType) => HasBaseType(contentType, ContentType);

@@ -10,10 +10,17 @@ namespace Grpc.Net.Protocol;
 /// Reads length-prefixed messages from a <see cref="PipeReader"/>. An uncompressed message is deserialized
 /// straight from the pipe's buffer, with no copy; every protocol violation ends as an <see cref="RpcException"/>.
 /// </summary>
-internal sealed class MessageReader(PipeReader reader, int? maxMessageSize, ICompressionProvider? decompressor)
+/// <remarks>The reader is also the deserializer's context (as <see cref="MessageWriter"/> is the serializer's): one object per call, not two.</remarks>
+internal sealed class MessageReader(PipeReader reader, int? maxMessageSize, ICompressionProvider? decompressor) : DeserializationContext
 {
-    private readonly PayloadContext context = new();
+    private ReadOnlySequence<byte> payload;
     private bool endedAfterMessage;
+
+    public override int PayloadLength => (int)payload.Length;
+
+    public override byte[] PayloadAsNewBuffer() => payload.ToArray();
+
+    public override ReadOnlySequence<byte> PayloadAsReadOnlySequence() => payload;
 
     /// <summary>The next message, or null at a clean end of the stream.</summary>
     public async ValueTask<T?> ReadMessageAsync<T>(Func<DeserializationContext, T> deserializer, CancellationToken cancellationToken)
@@ -47,14 +54,14 @@ internal sealed class MessageReader(PipeReader reader, int? maxMessageSize, ICom
             {
                 if (buffer.Length >= GrpcProtocol.FrameHeaderSize + length)
                 {
-                    var payload = buffer.Slice(GrpcProtocol.FrameHeaderSize, length);
+                    var message = buffer.Slice(GrpcProtocol.FrameHeaderSize, length);
                     try
                     {
-                        return Deserialize(payload, compressed, deserializer);
+                        return Deserialize(message, compressed, deserializer);
                     }
                     finally
                     {
-                        reader.AdvanceTo(payload.End);
+                        reader.AdvanceTo(message.End);
 
                         // The stream ended right after this message, so nothing can follow it.
                         endedAfterMessage = result.IsCompleted && buffer.Length == GrpcProtocol.FrameHeaderSize + length;
@@ -140,7 +147,7 @@ internal sealed class MessageReader(PipeReader reader, int? maxMessageSize, ICom
         return true;
     }
 
-    private T Deserialize<T>(ReadOnlySequence<byte> payload, bool compressed, Func<DeserializationContext, T> deserializer)
+    private T Deserialize<T>(ReadOnlySequence<byte> message, bool compressed, Func<DeserializationContext, T> deserializer)
     {
         if (compressed)
         {
@@ -149,13 +156,13 @@ internal sealed class MessageReader(PipeReader reader, int? maxMessageSize, ICom
                 throw new RpcException(new Status(StatusCode.Internal, "Message has the compressed flag set but the call's grpc-encoding is identity."));
             }
 
-            payload = Decompress(payload, decompressor);
+            message = Decompress(message, decompressor);
         }
 
-        context.Payload = payload;
+        payload = message;
         try
         {
-            return deserializer(context);
+            return deserializer(this);
         }
         catch (Exception ex) when (ex is not RpcException)
         {
@@ -163,17 +170,17 @@ internal sealed class MessageReader(PipeReader reader, int? maxMessageSize, ICom
         }
         finally
         {
-            context.Payload = default;
+            payload = default;
         }
     }
 
-    private ReadOnlySequence<byte> Decompress(ReadOnlySequence<byte> payload, ICompressionProvider provider)
+    private ReadOnlySequence<byte> Decompress(ReadOnlySequence<byte> compressedPayload, ICompressionProvider provider)
     {
         var limit = maxMessageSize ?? int.MaxValue;
         using var output = new MemoryStream();
         try
         {
-            using var source = provider.CreateDecompressionStream(new ReadOnlySequenceStream(payload));
+            using var source = provider.CreateDecompressionStream(new ReadOnlySequenceStream(compressedPayload));
             var chunk = ArrayPool<byte>.Shared.Rent(16 * 1024);
             try
             {
@@ -202,14 +209,4 @@ internal sealed class MessageReader(PipeReader reader, int? maxMessageSize, ICom
         return new ReadOnlySequence<byte>(output.GetBuffer(), 0, (int)output.Length);
     }
 
-    private sealed class PayloadContext : DeserializationContext
-    {
-        public ReadOnlySequence<byte> Payload { get; set; }
-
-        public override int PayloadLength => (int)Payload.Length;
-
-        public override byte[] PayloadAsNewBuffer() => Payload.ToArray();
-
-        public override ReadOnlySequence<byte> PayloadAsReadOnlySequence() => Payload;
-    }
 }
