@@ -62,6 +62,7 @@ try
             {
                 Center = new GeoPoint { Latitude = ParseDouble(arguments[1]), Longitude = ParseDouble(arguments[2]) },
                 RadiusMeters = ParseDouble(arguments[3]),
+                View = ListingView.Basic, // name, campaign and category are all it prints
             };
             foreach (var hit in (await new Listings.ListingsClient(channel).SearchNearbyAsync(request)).Hits)
             {

@@ -109,7 +109,10 @@ internal static class Pact
         return (submitted.Application.Id, submitted.EditToken);
     }
 
-    /// <summary>Listings of the pact's live map within 300 m of <paramref name="place"/>, once the index has every change so far.</summary>
+    /// <summary>
+    /// Listings of the pact's live map within 300 m of <paramref name="place"/>, once the index has every change so far,
+    /// in the basic view (id, name, position and the like: callers check which listings are there, not their details).
+    /// </summary>
     public static async Task<IReadOnlyList<Listing>> LiveNearAsync(MapsHost host, (double Latitude, double Longitude) place)
     {
         using (var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30)))
@@ -123,6 +126,7 @@ internal static class Pact
             RadiusMeters = 300,
             Filter = new ListingFilter { CampaignIds = { Id } },
             PageSize = 100,
+            View = ListingView.Basic,
         };
         return (await new Listings.ListingsClient(host.Channel).SearchNearbyAsync(request)).Hits.Select(h => h.Listing).ToList();
     }

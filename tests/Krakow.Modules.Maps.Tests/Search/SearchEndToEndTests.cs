@@ -30,7 +30,11 @@ public sealed class SearchEndToEndTests : IAsyncLifetime
     {
         var submitted = await host.Applications.SubmitApplicationAsync(Submission("gastronomy", "cafe", "Kawiarnia Pod Złotą Różą"));
         var id = submitted.Application.Id;
-        var near = new SearchNearbyRequest { Center = new GeoPoint { Latitude = MainSquare.Latitude, Longitude = MainSquare.Longitude + 0.001 }, RadiusMeters = 500 };
+        // The full view: the hits are checked for their application and source campaign too.
+        var near = new SearchNearbyRequest
+        {
+            Center = new GeoPoint { Latitude = MainSquare.Latitude, Longitude = MainSquare.Longitude + 0.001 }, RadiusMeters = 500, View = ListingView.Full,
+        };
 
         // Submitted is not approved: nothing on the map yet.
         await CatchUpAsync();

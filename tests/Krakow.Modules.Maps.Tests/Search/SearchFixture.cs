@@ -37,6 +37,12 @@ public sealed class SearchFixture : IAsyncLifetime
         return filter;
     }
 
+    /// <summary>
+    /// The application part of a hit's listing id ("&lt;application id&gt;@&lt;campaign id&gt;"): tests name listings by
+    /// their application, and a hit in the default (basic) view carries the id but not <c>application_id</c>.
+    /// </summary>
+    internal static string ApplicationIdOf(ListingHit hit) => hit.Listing.Id[..hit.Listing.Id.LastIndexOf('@')];
+
     internal static IReadOnlyList<(string Field, string Description)> ViolationsOf(RpcException error)
     {
         error.StatusCode.ShouldBe(StatusCode.InvalidArgument);

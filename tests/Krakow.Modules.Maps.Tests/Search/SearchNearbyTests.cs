@@ -28,7 +28,7 @@ public sealed class SearchNearbyTests(SearchFixture fixture) : IClassFixture<Sea
 
         var response = await Host.Listings.SearchNearbyAsync(new SearchNearbyRequest
         {
-            Center = Point(Lat, Lon), RadiusMeters = 5000, PageSize = 100, Filter = Only(campaign),
+            Center = Point(Lat, Lon), RadiusMeters = 5000, PageSize = 100, Filter = Only(campaign), View = ListingView.Full, // address and time are checked too
         });
 
         var expected = listings
@@ -65,7 +65,7 @@ public sealed class SearchNearbyTests(SearchFixture fixture) : IClassFixture<Sea
 
         var response = await Host.Listings.SearchNearbyAsync(new SearchNearbyRequest { Center = Point(Lat, Lon), RadiusMeters = 1000, Filter = Only(campaign) });
 
-        response.Hits.Select(h => h.Listing.ApplicationId).ShouldBe(["tie-a", "tie-b", "tie-c"]);
+        response.Hits.Select(ApplicationIdOf).ShouldBe(["tie-a", "tie-b", "tie-c"]);
         response.Hits.Select(h => h.DistanceMeters).Distinct().Count().ShouldBe(1);
     }
 
@@ -82,7 +82,7 @@ public sealed class SearchNearbyTests(SearchFixture fixture) : IClassFixture<Sea
 
         async Task<string[]> Within(double radius) =>
             [.. (await Host.Listings.SearchNearbyAsync(new SearchNearbyRequest { Center = Point(Lat, Lon), RadiusMeters = radius, Filter = Only(campaign) }))
-                .Hits.Select(h => h.Listing.ApplicationId)];
+                .Hits.Select(ApplicationIdOf)];
 
         (await Within(1)).ShouldBe(["r-0.4"]);
         (await Within(1000)).ShouldBe(["r-0.4", "r-999.0"]);
@@ -91,7 +91,7 @@ public sealed class SearchNearbyTests(SearchFixture fixture) : IClassFixture<Sea
 
         // Exactly on the boundary: the radius is the listing's own distance as the service computes it.
         var boundary = (await Host.Listings.SearchNearbyAsync(new SearchNearbyRequest { Center = Point(Lat, Lon), RadiusMeters = 2000, Filter = Only(campaign) }))
-            .Hits.Single(h => h.Listing.ApplicationId == "r-1001.0").DistanceMeters;
+            .Hits.Single(h => ApplicationIdOf(h) == "r-1001.0").DistanceMeters;
         (await Within(boundary)).ShouldContain("r-1001.0");
         (await Within(Math.BitDecrement(boundary))).ShouldNotContain("r-1001.0");
     }
@@ -115,7 +115,7 @@ public sealed class SearchNearbyTests(SearchFixture fixture) : IClassFixture<Sea
             var filter = Only(campaigns.Length == 0 ? [campaign] : campaigns);
             configure(filter);
             var response = await Host.Listings.SearchNearbyAsync(new SearchNearbyRequest { Center = Point(Lat, Lon), RadiusMeters = 2000, Filter = filter });
-            return [.. response.Hits.Select(h => h.Listing.ApplicationId).Order(StringComparer.Ordinal)];
+            return [.. response.Hits.Select(ApplicationIdOf).Order(StringComparer.Ordinal)];
         }
 
         (await Find(_ => { })).ShouldBe(["f-both", "f-delivers", "f-online", "f-zlota"]);
@@ -156,7 +156,7 @@ public sealed class SearchNearbyTests(SearchFixture fixture) : IClassFixture<Sea
             ListingSeeder.Listing("not-in-catalogue", lat, lon + 0.006, applicationId: "live-unknown"));
 
         var all = await Host.Listings.SearchNearbyAsync(new SearchNearbyRequest { Center = Point(lat, lon), RadiusMeters = 2000 });
-        all.Hits.Select(h => h.Listing.ApplicationId).ShouldBe(["live-open", "live-this-season"]);
+        all.Hits.Select(ApplicationIdOf).ShouldBe(["live-open", "live-this-season"]);
 
         // A closed campaign may be named in the filter (it is a campaign); it just has nothing on the live map.
         var onlyClosed = await Host.Listings.SearchNearbyAsync(new SearchNearbyRequest { Center = Point(lat, lon), RadiusMeters = 2000, Filter = Only(closed) });
@@ -165,7 +165,7 @@ public sealed class SearchNearbyTests(SearchFixture fixture) : IClassFixture<Sea
         // When the campaign closes, its listings leave the live map at once.
         Host.Catalog.Add(open, ["shop"], SearchCatalog.Ended);
         var afterClosing = await Host.Listings.SearchNearbyAsync(new SearchNearbyRequest { Center = Point(lat, lon), RadiusMeters = 2000 });
-        afterClosing.Hits.Select(h => h.Listing.ApplicationId).ShouldBe(["live-this-season"]);
+        afterClosing.Hits.Select(ApplicationIdOf).ShouldBe(["live-this-season"]);
     }
 
     [Fact]
@@ -181,7 +181,7 @@ public sealed class SearchNearbyTests(SearchFixture fixture) : IClassFixture<Sea
         var request = new SearchNearbyRequest { Center = Point(Lat, Lon), RadiusMeters = 5000, PageSize = 10, Filter = Only(campaign) };
 
         var page1 = await Host.Listings.SearchNearbyAsync(request);
-        page1.Hits.Select(h => h.Listing.ApplicationId).ShouldBe(Enumerable.Range(0, 10).Select(i => $"p-{i:D2}"));
+        page1.Hits.Select(ApplicationIdOf).ShouldBe(Enumerable.Range(0, 10).Select(i => $"p-{i:D2}"));
         page1.NextPageToken.ShouldNotBeEmpty();
 
         // Between pages: one listing nearer than the cursor (page 1 is served already), one farther, one removed.
@@ -196,14 +196,14 @@ public sealed class SearchNearbyTests(SearchFixture fixture) : IClassFixture<Sea
         var page2 = await Host.Listings.SearchNearbyAsync(new SearchNearbyRequest(request) { PageToken = page1.NextPageToken });
         var page3 = await Host.Listings.SearchNearbyAsync(new SearchNearbyRequest(request) { PageToken = page2.NextPageToken });
 
-        page2.Hits.Select(h => h.Listing.ApplicationId).ShouldBe(["p-10", "p-11", "p-new-far", "p-12", "p-13", "p-14", "p-16", "p-17", "p-18", "p-19"]);
-        page3.Hits.Select(h => h.Listing.ApplicationId).ShouldBe(["p-20", "p-21", "p-22", "p-23", "p-24"]);
+        page2.Hits.Select(ApplicationIdOf).ShouldBe(["p-10", "p-11", "p-new-far", "p-12", "p-13", "p-14", "p-16", "p-17", "p-18", "p-19"]);
+        page3.Hits.Select(ApplicationIdOf).ShouldBe(["p-20", "p-21", "p-22", "p-23", "p-24"]);
         page3.NextPageToken.ShouldBeEmpty();
         var distances = page1.Hits.Concat(page2.Hits).Concat(page3.Hits).Select(h => h.DistanceMeters).ToList();
         distances.ShouldBe(distances.Order().ToList());
 
         // A fresh search sees the nearer newcomer on the first page.
-        (await Host.Listings.SearchNearbyAsync(request)).Hits.Select(h => h.Listing.ApplicationId).ShouldContain("p-new-near");
+        (await Host.Listings.SearchNearbyAsync(request)).Hits.Select(ApplicationIdOf).ShouldContain("p-new-near");
     }
 
     [Fact]
@@ -219,7 +219,7 @@ public sealed class SearchNearbyTests(SearchFixture fixture) : IClassFixture<Sea
         first.Hits.Count.ShouldBe(20);
         second.Hits.Count.ShouldBe(25);
         second.NextPageToken.ShouldBeEmpty();
-        first.Hits.Concat(second.Hits).Select(h => h.Listing.ApplicationId).ShouldBe(Enumerable.Range(0, 45).Select(i => $"s-{i:D2}"));
+        first.Hits.Concat(second.Hits).Select(ApplicationIdOf).ShouldBe(Enumerable.Range(0, 45).Select(i => $"s-{i:D2}"));
     }
 
     [Fact]

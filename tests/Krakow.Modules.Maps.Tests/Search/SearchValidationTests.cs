@@ -61,18 +61,39 @@ public sealed class SearchValidationTests(SearchFixture fixture) : IClassFixture
             PageSize = 101,
             PageToken = "forged",
             Filter = filter,
+            View = (ListingView)7,
         }).ResponseAsync);
 
         var violations = ViolationsOf(error);
         violations.Select(v => v.Field).ShouldBe(
             ["center.latitude", "center.longitude", "radius_meters", "page_size", "filter.campaign_ids[1]", "filter.campaign_ids[2]",
-             "filter.category_ids[1]", "filter.category_ids[2]", "filter.text", "page_token"],
+             "filter.category_ids[1]", "filter.category_ids[2]", "filter.text", "page_token", "view"],
             ignoreOrder: true);
         violations.Single(v => v.Field == "filter.campaign_ids[1]").Description.ShouldContain("'atlantis' is not a campaign");
         violations.Single(v => v.Field == "filter.category_ids[1]").Description.ShouldContain("'unicorns'");
         violations.Single(v => v.Field == "filter.category_ids[2]").Description.ShouldContain("'dragons'");
         violations.Single(v => v.Field == "filter.text").Description.ShouldContain("at most 200 characters");
-        error.Status.Detail.ShouldContain("10 fields are invalid");
+        error.Status.Detail.ShouldContain("11 fields are invalid");
+    }
+
+    [Fact]
+    public async Task A_view_the_api_does_not_define_is_refused_along_with_the_other_problems()
+    {
+        var nearby = ViolationsOf(await Should.ThrowAsync<RpcException>(() => Host.Listings.SearchNearbyAsync(
+            new SearchNearbyRequest { Center = Point(50, 19.9), RadiusMeters = 0, View = (ListingView)7 }).ResponseAsync));
+
+        nearby.Select(v => v.Field).ShouldBe(["radius_meters", "view"], ignoreOrder: true);
+        nearby.Single(v => v.Field == "view").Description.ShouldBe("must be LISTING_VIEW_BASIC (1) or LISTING_VIEW_FULL (2), or 0 for the basic view (got 7)");
+
+        var viewport = ViolationsOf(await Should.ThrowAsync<RpcException>(() => Host.Listings.SearchViewportAsync(new SearchViewportRequest
+        {
+            Viewport = new BoundingBox { SouthWest = Point(50.0, 19.8), NorthEast = Point(50.1, 20.0) },
+            PageSize = 101,
+            View = (ListingView)(-1),
+        }).ResponseAsync));
+
+        viewport.Select(v => v.Field).ShouldBe(["page_size", "view"], ignoreOrder: true);
+        viewport.Single(v => v.Field == "view").Description.ShouldContain("(got -1)");
     }
 
     [Fact]

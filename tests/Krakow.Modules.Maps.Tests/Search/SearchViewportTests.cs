@@ -30,7 +30,7 @@ public sealed class SearchViewportTests(SearchFixture fixture) : IClassFixture<S
             Filter = Only(campaign),
         });
 
-        response.Hits.Select(h => h.Listing.ApplicationId).ShouldBe(["v-inside-a", "v-inside-b", "v-north-east-corner", "v-south-edge"]);
+        response.Hits.Select(ApplicationIdOf).ShouldBe(["v-inside-a", "v-inside-b", "v-north-east-corner", "v-south-edge"]);
         response.Hits.ShouldAllBe(h => h.DistanceMeters == 0);
         response.NextPageToken.ShouldBeEmpty();
     }
@@ -51,7 +51,7 @@ public sealed class SearchViewportTests(SearchFixture fixture) : IClassFixture<S
         };
 
         var page1 = await Host.Listings.SearchViewportAsync(request);
-        page1.Hits.Select(h => h.Listing.ApplicationId).ShouldBe(Enumerable.Range(0, 12).Select(i => $"vp-{i * 2:D2}"));
+        page1.Hits.Select(ApplicationIdOf).ShouldBe(Enumerable.Range(0, 12).Select(i => $"vp-{i * 2:D2}"));
 
         // An id before the cursor, one after it, and one removed after it.
         await ListingSeeder.AddAsync(
@@ -63,8 +63,8 @@ public sealed class SearchViewportTests(SearchFixture fixture) : IClassFixture<S
         var page2 = await Host.Listings.SearchViewportAsync(new SearchViewportRequest(request) { PageToken = page1.NextPageToken });
         var page3 = await Host.Listings.SearchViewportAsync(new SearchViewportRequest(request) { PageToken = page2.NextPageToken });
 
-        page2.Hits.Select(h => h.Listing.ApplicationId).ShouldBe(["vp-24", "vp-25", "vp-26", "vp-30", "vp-32", "vp-34", "vp-36", "vp-38", "vp-40", "vp-42", "vp-44", "vp-46"]);
-        page3.Hits.Select(h => h.Listing.ApplicationId).ShouldBe(["vp-48", "vp-50", "vp-52", "vp-54", "vp-56", "vp-58"]);
+        page2.Hits.Select(ApplicationIdOf).ShouldBe(["vp-24", "vp-25", "vp-26", "vp-30", "vp-32", "vp-34", "vp-36", "vp-38", "vp-40", "vp-42", "vp-44", "vp-46"]);
+        page3.Hits.Select(ApplicationIdOf).ShouldBe(["vp-48", "vp-50", "vp-52", "vp-54", "vp-56", "vp-58"]);
         page3.NextPageToken.ShouldBeEmpty();
 
         // Another viewport's token is refused.
@@ -93,7 +93,7 @@ public sealed class SearchViewportTests(SearchFixture fixture) : IClassFixture<S
             Filter = filter,
         });
 
-        response.Hits.Select(h => h.Listing.ApplicationId).ShouldBe(["vf-a"]);
+        response.Hits.Select(ApplicationIdOf).ShouldBe(["vf-a"]);
     }
 
     [Fact]

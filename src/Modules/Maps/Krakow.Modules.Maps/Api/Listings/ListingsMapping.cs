@@ -1,6 +1,7 @@
 using Google.Protobuf.WellKnownTypes;
 using Krakow.Maps.V1;
 using Krakow.Modules.Maps.Application.Search;
+using ListingRow = Krakow.Modules.Maps.Domain.Listings.Listing;
 using ProtoListing = Krakow.Maps.V1.Listing;
 
 namespace Krakow.Modules.Maps.Api.Listings;
@@ -8,52 +9,65 @@ namespace Krakow.Modules.Maps.Api.Listings;
 internal static class ListingsMapping
 {
     /// <summary>
-    /// The listing as the API shows it. Built once per index entry and shared by every response that carries it
+    /// The listing in <paramref name="view"/>: <see cref="ListingView.Full"/>, or the basic view for anything else.
+    /// Each view is built once per index entry, on first use, and shared by every response that carries it
     /// (responses only read it: serialization never changes a message).
     /// </summary>
-    public static ProtoListing ToProto(IndexedListing listing)
+    public static ProtoListing ToProto(IndexedListing listing, ListingView view)
     {
-        if (listing.ApiView is ProtoListing built)
+        // Concurrent first uses may each make the holder or build a view: every result is equally right, and one
+        // that loses the race is simply built again later, so no lock is needed.
+        if (listing.ApiView is not BuiltViews built)
         {
-            return built;
+            built = new BuiltViews();
+            listing.ApiView = built;
         }
 
-        var proto = Build(listing);
-        listing.ApiView = proto;
-        return proto;
+        return view == ListingView.Full
+            ? built.Full ??= BuildFull(listing.Row)
+            : built.Basic ??= BuildBasic(listing.Row);
     }
 
-    private static ProtoListing Build(IndexedListing listing)
+    private static ProtoListing BuildFull(ListingRow row) => new()
     {
-        var row = listing.Row;
-        return new ProtoListing
-        {
-            Id = row.Id,
-            CampaignId = row.CampaignId,
-            SourceCampaignId = row.SourceCampaignId,
-            ApplicationId = row.ApplicationId,
-            Name = row.Name,
-            CategoryId = row.CategoryId,
-            Location = new GeoPoint { Latitude = row.Latitude, Longitude = row.Longitude },
-            Address = new Address { Street = row.Street, BuildingNumber = row.BuildingNumber, PostalCode = row.PostalCode, City = row.City },
-            OrdersOnline = row.OrdersOnline,
-            Delivers = row.Delivers,
-            Website = row.Website,
-            Phone = row.Phone,
-            Description = row.Description,
-            OfferImageUrl = ListingsImagePaths.OfferImageUrl(row.OfferImageId),
-            UpdatedAt = Timestamp.FromDateTimeOffset(row.UpdatedAt),
-        };
-    }
+        Id = row.Id,
+        CampaignId = row.CampaignId,
+        SourceCampaignId = row.SourceCampaignId,
+        ApplicationId = row.ApplicationId,
+        Name = row.Name,
+        CategoryId = row.CategoryId,
+        Location = new GeoPoint { Latitude = row.Latitude, Longitude = row.Longitude },
+        Address = new Address { Street = row.Street, BuildingNumber = row.BuildingNumber, PostalCode = row.PostalCode, City = row.City },
+        OrdersOnline = row.OrdersOnline,
+        Delivers = row.Delivers,
+        Website = row.Website,
+        Phone = row.Phone,
+        Description = row.Description,
+        OfferImageUrl = ListingsImagePaths.OfferImageUrl(row.OfferImageId),
+        UpdatedAt = Timestamp.FromDateTimeOffset(row.UpdatedAt),
+    };
 
-    public static SearchListingsResponse ToResponse(List<SearchHit> hits, int pageSize, Func<SearchHit, string> nextToken)
+    // Its own message, never a trimmed copy of the full one: that one may be in a response being written right now.
+    private static ProtoListing BuildBasic(ListingRow row) => new()
+    {
+        Id = row.Id,
+        CampaignId = row.CampaignId,
+        Name = row.Name,
+        CategoryId = row.CategoryId,
+        Location = new GeoPoint { Latitude = row.Latitude, Longitude = row.Longitude },
+        OrdersOnline = row.OrdersOnline,
+        Delivers = row.Delivers,
+        OfferImageUrl = ListingsImagePaths.OfferImageUrl(row.OfferImageId),
+    };
+
+    public static SearchListingsResponse ToResponse(List<SearchHit> hits, int pageSize, ListingView view, Func<SearchHit, string> nextToken)
     {
         var response = new SearchListingsResponse();
         var count = Math.Min(pageSize, hits.Count);
         response.Hits.Capacity = count;
         for (var i = 0; i < count; i++)
         {
-            response.Hits.Add(new ListingHit { Listing = ToProto(hits[i].Listing), DistanceMeters = hits[i].DistanceMeters });
+            response.Hits.Add(new ListingHit { Listing = ToProto(hits[i].Listing, view), DistanceMeters = hits[i].DistanceMeters });
         }
 
         if (hits.Count > pageSize)
@@ -62,5 +76,13 @@ internal static class ListingsMapping
         }
 
         return response;
+    }
+
+    /// <summary>What <see cref="IndexedListing.ApiView"/> holds: the entry's listing in each view, each filled on first use.</summary>
+    private sealed class BuiltViews
+    {
+        public ProtoListing? Basic { get; set; }
+
+        public ProtoListing? Full { get; set; }
     }
 }

@@ -88,6 +88,23 @@ internal static class ListingsRequests
         return requested == 0 ? DefaultPageSize : Math.Clamp(requested, 1, MaxPageSize);
     }
 
+    /// <summary>The view to build hits in: unspecified means <see cref="ListingView.Basic"/>; a number the API does not define is a violation on <c>view</c>.</summary>
+    public static ListingView View(ListingView requested, FieldViolations violations)
+    {
+        switch (requested)
+        {
+            case ListingView.Unspecified:
+                return ListingView.Basic;
+            case ListingView.Basic or ListingView.Full:
+                return requested;
+            default:
+                violations.Add(
+                    "view",
+                    $"must be LISTING_VIEW_BASIC ({(int)ListingView.Basic}) or LISTING_VIEW_FULL ({(int)ListingView.Full}), or 0 for the basic view (got {(int)requested})");
+                return ListingView.Basic;
+        }
+    }
+
     public static ListingFilterSpec Filter(ListingFilter? filter, ICampaignCatalog catalog, FieldViolations violations)
     {
         if (filter is null)
@@ -153,7 +170,7 @@ internal static class ListingsRequests
                     "page_token",
                     "was issued for a different search: send the same "
                     + (kind == PageTokenKind.Nearby ? "center, radius_meters" : "viewport")
-                    + " and filter as for the first page (only page_size may change)");
+                    + " and filter as for the first page (only page_size and view may change)");
                 return null;
             default:
                 violations.Add("page_token", "is not a page token this service issued (it was altered, or signed with another key)");
@@ -161,7 +178,10 @@ internal static class ListingsRequests
         }
     }
 
-    /// <summary>What identifies a nearby search for its page tokens: exact coordinates, radius and the normalised filter.</summary>
+    /// <summary>
+    /// What identifies a nearby search for its page tokens: exact coordinates, radius and the normalised filter. Not
+    /// page_size nor view: they shape a page, not which listings the search finds, so they may change between pages.
+    /// </summary>
     public static string Canonical(SearchNearbyRequest request, ListingFilterSpec filter) =>
         string.Create(
             CultureInfo.InvariantCulture,

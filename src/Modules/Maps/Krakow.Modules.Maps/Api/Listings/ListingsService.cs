@@ -12,7 +12,8 @@ namespace Krakow.Modules.Maps.Api.Listings;
 
 /// <summary>
 /// krakow.maps.v1.Listings: the live maps, public and anonymous. Searches run on this instance's in-memory index
-/// (see <see cref="ListingSearch"/>); pages are stable (see <see cref="SearchNearby"/>); the export streams GeoJSON.
+/// (see <see cref="ListingSearch"/>); pages are stable (see <see cref="SearchNearby"/>); hits carry the listing in the
+/// view the request asks for (basic by default, AIP-157), GetListing the full one; the export streams GeoJSON.
 /// </summary>
 internal sealed class ListingsService(ListingSearch search, ICampaignCatalog catalog, PageTokens tokens, CampaignGeoJsonExport export)
     : ListingsGrpc.ListingsBase
@@ -31,6 +32,7 @@ internal sealed class ListingsService(ListingSearch search, ICampaignCatalog cat
         ListingsRequests.RequirePoint(request.Center, "center", violations);
         ListingsRequests.RequireRadius(request.RadiusMeters, violations);
         var pageSize = ListingsRequests.PageSize(request.PageSize, violations);
+        var view = ListingsRequests.View(request.View, violations);
         var filter = ListingsRequests.Filter(request.Filter, catalog, violations);
         var fingerprint = new Lazy<byte[]>(() => PageTokens.Fingerprint(ListingsRequests.Canonical(request, filter)), LazyThreadSafetyMode.None);
         var cursor = ListingsRequests.Cursor(tokens, request.PageToken, PageTokenKind.Nearby, fingerprint, violations);
@@ -39,7 +41,7 @@ internal sealed class ListingsService(ListingSearch search, ICampaignCatalog cat
         NearbyCursor? after = cursor is { } c ? new NearbyCursor(c.Key, c.Id) : null;
         var hits = await WhenIndexReady(search.NearbyAsync(
             request.Center.Latitude, request.Center.Longitude, request.RadiusMeters, filter, after, pageSize + 1, context.CancellationToken));
-        return ListingsMapping.ToResponse(hits, pageSize, last => tokens.Issue(PageTokenKind.Nearby, fingerprint.Value, new PageCursor(last.SortKey, last.Listing.Id)));
+        return ListingsMapping.ToResponse(hits, pageSize, view, last => tokens.Issue(PageTokenKind.Nearby, fingerprint.Value, new PageCursor(last.SortKey, last.Listing.Id)));
     }
 
     /// <summary>Everything in the viewport (edges included), in listing id order (ordinal), paged after the last id.</summary>
@@ -48,6 +50,7 @@ internal sealed class ListingsService(ListingSearch search, ICampaignCatalog cat
         var violations = new FieldViolations();
         ListingsRequests.RequireViewport(request.Viewport, violations);
         var pageSize = ListingsRequests.PageSize(request.PageSize, violations);
+        var view = ListingsRequests.View(request.View, violations);
         var filter = ListingsRequests.Filter(request.Filter, catalog, violations);
         var fingerprint = new Lazy<byte[]>(() => PageTokens.Fingerprint(ListingsRequests.Canonical(request, filter)), LazyThreadSafetyMode.None);
         var cursor = ListingsRequests.Cursor(tokens, request.PageToken, PageTokenKind.Viewport, fingerprint, violations);
@@ -56,7 +59,7 @@ internal sealed class ListingsService(ListingSearch search, ICampaignCatalog cat
         var box = request.Viewport;
         var hits = await WhenIndexReady(search.ViewportAsync(
             box.SouthWest.Latitude, box.SouthWest.Longitude, box.NorthEast.Latitude, box.NorthEast.Longitude, filter, cursor?.Id, pageSize + 1, context.CancellationToken));
-        return ListingsMapping.ToResponse(hits, pageSize, last => tokens.Issue(PageTokenKind.Viewport, fingerprint.Value, new PageCursor(0, last.Listing.Id)));
+        return ListingsMapping.ToResponse(hits, pageSize, view, last => tokens.Issue(PageTokenKind.Viewport, fingerprint.Value, new PageCursor(0, last.Listing.Id)));
     }
 
     /// <summary>A listing on a live map; NOT_FOUND for an unknown id and for a listing off the live map (the message says which).</summary>
@@ -74,7 +77,7 @@ internal sealed class ListingsService(ListingSearch search, ICampaignCatalog cat
                 notLive is null ? $"No listing with id '{request.ListingId}'." : $"Listing '{request.ListingId}' is not on a live map: {notLive}."));
         }
 
-        return ListingsMapping.ToProto(listing);
+        return ListingsMapping.ToProto(listing, ListingView.Full);
     }
 
     /// <summary>The campaign's live listings as one GeoJSON FeatureCollection in chunks of 64 KiB; NOT_FOUND for an unknown campaign.</summary>

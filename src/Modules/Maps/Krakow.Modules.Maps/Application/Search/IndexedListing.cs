@@ -59,8 +59,9 @@ internal sealed class IndexedListing
     public string FoldedText { get; }
 
     /// <summary>
-    /// A slot where the API layer keeps its (immutable) representation of this entry, built on first use: an entry
-    /// never changes (an update makes a new one), so neither does what is built from it.
+    /// A slot where the API layer keeps its (immutable) representations of this entry, one per view of a listing,
+    /// each built on first use: an entry never changes (an update makes a new one), so neither does what is built
+    /// from it. Written without a lock: a write lost to a race only costs building again.
     /// </summary>
     public object? ApiView { get; set; }
 
