@@ -15,17 +15,12 @@ internal static class ListingsMapping
     /// </summary>
     public static ProtoListing ToProto(IndexedListing listing, ListingView view)
     {
-        // Concurrent first uses may each make the holder or build a view: every result is equally right, and one
-        // that loses the race is simply built again later, so no lock is needed.
-        if (listing.ApiView is not BuiltViews built)
+        if (view == ListingView.Full)
         {
-            built = new BuiltViews();
-            listing.ApiView = built;
+            return listing.FullView as ProtoListing ?? (ProtoListing)(listing.FullView = BuildFull(listing.Row));
         }
 
-        return view == ListingView.Full
-            ? built.Full ??= BuildFull(listing.Row)
-            : built.Basic ??= BuildBasic(listing.Row);
+        return listing.BasicView as ProtoListing ?? (ProtoListing)(listing.BasicView = BuildBasic(listing.Row));
     }
 
     private static ProtoListing BuildFull(ListingRow row) => new()
@@ -47,14 +42,19 @@ internal static class ListingsMapping
         UpdatedAt = Timestamp.FromDateTimeOffset(row.UpdatedAt),
     };
 
-    // Its own message, never a trimmed copy of the full one: that one may be in a response being written right now.
+    /// <summary>
+    /// Its own message, never a trimmed copy of the full one (that one may be in a response being written right
+    /// now). Searches serialize twenty of these per call from all over the index, so each is laid out to cost few
+    /// cache misses: its id and name are copied to sit right next to it in memory instead of wherever the row's
+    /// strings were read, and the campaign and category ids, shared by many listings, are one instance each.
+    /// </summary>
     private static ProtoListing BuildBasic(ListingRow row) => new()
     {
-        Id = row.Id,
-        CampaignId = row.CampaignId,
-        Name = row.Name,
-        CategoryId = row.CategoryId,
+        Id = new string(row.Id.AsSpan()),
+        Name = new string(row.Name.AsSpan()),
         Location = new GeoPoint { Latitude = row.Latitude, Longitude = row.Longitude },
+        CampaignId = string.Intern(row.CampaignId),
+        CategoryId = string.Intern(row.CategoryId),
         OrdersOnline = row.OrdersOnline,
         Delivers = row.Delivers,
         OfferImageUrl = ListingsImagePaths.OfferImageUrl(row.OfferImageId),
@@ -76,13 +76,5 @@ internal static class ListingsMapping
         }
 
         return response;
-    }
-
-    /// <summary>What <see cref="IndexedListing.ApiView"/> holds: the entry's listing in each view, each filled on first use.</summary>
-    private sealed class BuiltViews
-    {
-        public ProtoListing? Basic { get; set; }
-
-        public ProtoListing? Full { get; set; }
     }
 }

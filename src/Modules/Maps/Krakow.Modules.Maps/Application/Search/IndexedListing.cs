@@ -59,11 +59,15 @@ internal sealed class IndexedListing
     public string FoldedText { get; }
 
     /// <summary>
-    /// A slot where the API layer keeps its (immutable) representations of this entry, one per view of a listing,
-    /// each built on first use: an entry never changes (an update makes a new one), so neither does what is built
-    /// from it. Written without a lock: a write lost to a race only costs building again.
+    /// Slots where the API layer keeps its (immutable) representations of this entry, the compact one searches
+    /// return by default and the complete one, each built on first use: an entry never changes (an update makes a
+    /// new one), so neither does what is built from it. Written without a lock: a write lost to a race only costs
+    /// building again.
     /// </summary>
-    public object? ApiView { get; set; }
+    public object? BasicView { get; set; }
+
+    /// <inheritdoc cref="BasicView"/>
+    public object? FullView { get; set; }
 
     /// <summary>Indexes a row; null when it cannot be placed on a map (coordinates that are not a WGS 84 position).</summary>
     public static IndexedListing? Create(Listing row, SlotTable campaigns, SlotTable categories, StringBuilder scratch)
