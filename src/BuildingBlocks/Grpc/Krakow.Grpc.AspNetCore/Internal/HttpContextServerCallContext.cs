@@ -72,22 +72,25 @@ internal sealed class HttpContextServerCallContext : ServerCallContext, IDisposa
 
     protected override AuthContext AuthContextCore => GrpcAuthContext.From(httpContext);
 
-    /// <summary>Checks the request's protocol, content type, encoding and timeout; on failure answers it and returns false.</summary>
-    public async Task<bool> InitializeAsync()
+    /// <summary>
+    /// Checks the request's protocol, content type, encoding and timeout; on failure answers it (Trailers-Only) and
+    /// returns false. Synchronous: the deadline timer, the only other writer, starts at the very end.
+    /// </summary>
+    public bool Initialize()
     {
         var request = httpContext.Request;
         if (grpcWeb is null && !HttpProtocol.IsHttp2(request.Protocol) && !HttpProtocol.IsHttp3(request.Protocol))
         {
             httpContext.Response.StatusCode = StatusCodes.Status426UpgradeRequired;
             httpContext.Response.Headers.Upgrade = "h2c";
-            await WriteTrailersOnlyAsync(new Status(StatusCode.Internal, $"Request protocol '{request.Protocol}' is not supported.")).ConfigureAwait(false);
+            WriteTrailersOnly(new Status(StatusCode.Internal, $"Request protocol '{request.Protocol}' is not supported."));
             return false;
         }
 
         if (!GrpcProtocol.IsGrpcContentType(request.ContentType))
         {
             httpContext.Response.StatusCode = StatusCodes.Status415UnsupportedMediaType;
-            await WriteTrailersOnlyAsync(new Status(StatusCode.Internal, $"Content-Type '{request.ContentType}' is not supported.")).ConfigureAwait(false);
+            WriteTrailersOnly(new Status(StatusCode.Internal, $"Content-Type '{request.ContentType}' is not supported."));
             return false;
         }
 
@@ -96,7 +99,7 @@ internal sealed class HttpContextServerCallContext : ServerCallContext, IDisposa
         {
             if (!options.CompressionProviders.TryGetValue(encoding, out requestDecompressor))
             {
-                await WriteTrailersOnlyAsync(new Status(StatusCode.Unimplemented, $"Unsupported grpc-encoding value '{encoding}'. Supported encodings: {options.AcceptEncoding}")).ConfigureAwait(false);
+                WriteTrailersOnly(new Status(StatusCode.Unimplemented, $"Unsupported grpc-encoding value '{encoding}'. Supported encodings: {options.AcceptEncoding}"));
                 return false;
             }
         }
@@ -106,13 +109,13 @@ internal sealed class HttpContextServerCallContext : ServerCallContext, IDisposa
         {
             if (!GrpcTimeout.TryParse(timeoutHeader.ToString(), out var timeout))
             {
-                await WriteTrailersOnlyAsync(new Status(StatusCode.Internal, $"Malformed grpc-timeout header '{timeoutHeader}'.")).ConfigureAwait(false);
+                WriteTrailersOnly(new Status(StatusCode.Internal, $"Malformed grpc-timeout header '{timeoutHeader}'."));
                 return false;
             }
 
             if (timeout <= TimeSpan.Zero)
             {
-                await WriteTrailersOnlyAsync(new Status(StatusCode.DeadlineExceeded, "Deadline Exceeded")).ConfigureAwait(false);
+                WriteTrailersOnly(new Status(StatusCode.DeadlineExceeded, "Deadline Exceeded"));
                 return false;
             }
 
@@ -125,54 +128,84 @@ internal sealed class HttpContextServerCallContext : ServerCallContext, IDisposa
     }
 
     /// <summary>Reads the next request message, or null at the end of the request stream.</summary>
-    public async ValueTask<T?> ReadMessageAsync<T>(Func<DeserializationContext, T> deserializer, bool single, CancellationToken token)
+    public ValueTask<T?> ReadMessageAsync<T>(Func<DeserializationContext, T> deserializer, bool single, CancellationToken token)
         where T : class
     {
         reader ??= new MessageReader(httpContext.Request.BodyReader, options.MaxReceiveMessageSize, requestDecompressor);
         try
         {
+            // A unary request usually arrives whole, its stream already ended: no async machinery for it.
+            if (single && reader.TryReadWholeSingleMessage(deserializer, out var message))
+            {
+                return new ValueTask<T?>(message);
+            }
+        }
+        catch (Exception ex)
+        {
+            return ValueTask.FromException<T?>(AsReadFailure(ex));
+        }
+
+        return ReadMessageSlowAsync(deserializer, single, token);
+    }
+
+    private async ValueTask<T?> ReadMessageSlowAsync<T>(Func<DeserializationContext, T> deserializer, bool single, CancellationToken token)
+        where T : class
+    {
+        try
+        {
             return single
-                ? await reader.ReadSingleMessageAsync(deserializer, token).ConfigureAwait(false)
-                : await reader.ReadMessageAsync(deserializer, token).ConfigureAwait(false);
+                ? await reader!.ReadSingleMessageAsync(deserializer, token).ConfigureAwait(false)
+                : await reader!.ReadMessageAsync(deserializer, token).ConfigureAwait(false);
         }
-        catch (InvalidDataException ex)
+        catch (Exception ex) when (AsReadFailure(ex) != ex)
         {
-            // A gRPC-Web text body that is not base64: the client's mistake, not the handler's.
-            throw new RpcException(new Status(StatusCode.Internal, ex.Message, ex));
-        }
-        catch (BadHttpRequestException ex)
-        {
-            // A malformed or too slow request body: Kestrel's verdict on what the client sent.
-            throw new RpcException(new Status(StatusCode.Internal, ex.Message, ex));
-        }
-        catch (IOException ex)
-        {
-            // Kestrel reports a stream reset by the client as an IOException from the body.
-            throw new RpcException(new Status(StatusCode.Cancelled, "The client reset the request stream.", ex));
+            throw AsReadFailure(ex);
         }
     }
 
-    /// <summary>Writes one response message; flushes when asked (streaming), else leaves it for the end of the call.</summary>
-    public async Task WriteMessageAsync<TResponse>(TResponse message, Action<TResponse, SerializationContext> serializer, bool flush, CancellationToken cancellationToken)
+    /// <summary>What reading the request body threw, as the status the client gets.</summary>
+    private static Exception AsReadFailure(Exception exception) => exception switch
     {
-        if (writePending)
+        // A gRPC-Web text body that is not base64: the client's mistake, not the handler's.
+        InvalidDataException => new RpcException(new Status(StatusCode.Internal, exception.Message, exception)),
+
+        // A malformed or too slow request body: Kestrel's verdict on what the client sent.
+        BadHttpRequestException => new RpcException(new Status(StatusCode.Internal, exception.Message, exception)),
+
+        // Kestrel reports a stream reset by the client as an IOException from the body.
+        IOException => new RpcException(new Status(StatusCode.Cancelled, "The client reset the request stream.", exception)),
+        _ => exception,
+    };
+
+    /// <summary>Writes one response message; flushes when asked (streaming), else leaves it for the end of the call.</summary>
+    public Task WriteMessageAsync<TResponse>(TResponse message, Action<TResponse, SerializationContext> serializer, bool flush, CancellationToken cancellationToken)
+    {
+        if (callLock is null && !flush)
         {
-            throw new InvalidOperationException("Can't write the message because the previous write is in progress.");
+            // Nothing to wait for: no deadline timer to race, nothing to flush.
+            try
+            {
+                CheckNoWritePending();
+                WriteMessageCore(message, serializer);
+                return Task.CompletedTask;
+            }
+            catch (Exception ex)
+            {
+                return Task.FromException(ex);
+            }
         }
 
+        return WriteMessageSlowAsync(message, serializer, flush, cancellationToken);
+    }
+
+    private async Task WriteMessageSlowAsync<TResponse>(TResponse message, Action<TResponse, SerializationContext> serializer, bool flush, CancellationToken cancellationToken)
+    {
+        CheckNoWritePending();
         writePending = true;
         await EnterAsync().ConfigureAwait(false);
         try
         {
-            if (completed)
-            {
-                throw new InvalidOperationException("Can't write the message because the call is complete.");
-            }
-
-            CancellationToken.ThrowIfCancellationRequested();
-            StartResponse();
-            writer ??= new MessageWriter(httpContext.Response.BodyWriter, options.MaxSendMessageSize, responseCompressor, options.ResponseCompressionLevel);
-            writer.WriteMessage(message, serializer, WriteOptions);
+            WriteMessageCore(message, serializer);
             if (flush)
             {
                 await httpContext.Response.BodyWriter.FlushAsync(cancellationToken).ConfigureAwait(false);
@@ -185,36 +218,84 @@ internal sealed class HttpContextServerCallContext : ServerCallContext, IDisposa
         }
     }
 
+    private void CheckNoWritePending()
+    {
+        if (writePending)
+        {
+            throw new InvalidOperationException("Can't write the message because the previous write is in progress.");
+        }
+    }
+
+    /// <summary>Frames the message into the response; the caller holds the call's lock when there is one.</summary>
+    private void WriteMessageCore<TResponse>(TResponse message, Action<TResponse, SerializationContext> serializer)
+    {
+        if (completed)
+        {
+            throw new InvalidOperationException("Can't write the message because the call is complete.");
+        }
+
+        CancellationToken.ThrowIfCancellationRequested();
+        StartResponse();
+        writer ??= new MessageWriter(httpContext.Response.BodyWriter, options.MaxSendMessageSize, responseCompressor, options.ResponseCompressionLevel);
+        writer.WriteMessage(message, serializer, WriteOptions);
+    }
+
     /// <summary>Ends the call with <see cref="ServerCallContext.Status"/> and the trailers.</summary>
-    public async Task EndCallAsync()
+    public Task EndCallAsync()
+    {
+        if (callLock is null && grpcWeb is null)
+        {
+            // The status goes into the trailers (or Trailers-Only headers): nothing to wait for.
+            try
+            {
+                EndCallCore();
+                return Task.CompletedTask;
+            }
+            catch (Exception ex)
+            {
+                return Task.FromException(ex);
+            }
+        }
+
+        return EndCallSlowAsync();
+    }
+
+    private async Task EndCallSlowAsync()
     {
         await EnterAsync().ConfigureAwait(false);
         try
         {
-            if (completed)
+            if (grpcWeb is not null && responseStarted && !completed)
             {
-                return;
-            }
-
-            completed = true;
-            if (!responseStarted)
-            {
-                await WriteTrailersOnlyCoreAsync(StatusCore).ConfigureAwait(false);
-                return;
-            }
-
-            if (grpcWeb is not null)
-            {
+                // gRPC-Web trailers travel in the body.
+                completed = true;
                 await GrpcWebTrailers.WriteAsync(httpContext.Response.BodyWriter, StatusCore, responseTrailers).ConfigureAwait(false);
                 return;
             }
 
-            AppendStatus(WritableResponseTrailers(), StatusCore, responseTrailers);
+            EndCallCore();
         }
         finally
         {
             Exit();
         }
+    }
+
+    private void EndCallCore()
+    {
+        if (completed)
+        {
+            return;
+        }
+
+        completed = true;
+        if (!responseStarted)
+        {
+            WriteTrailersOnlyCore(StatusCore);
+            return;
+        }
+
+        AppendStatus(WritableResponseTrailers(), StatusCore, responseTrailers);
     }
 
     /// <summary>Turns what a handler threw into the call's status, then ends the call.</summary>
@@ -350,7 +431,7 @@ internal sealed class HttpContextServerCallContext : ServerCallContext, IDisposa
                 var status = new Status(StatusCode.DeadlineExceeded, "Deadline Exceeded");
                 if (!responseStarted)
                 {
-                    await WriteTrailersOnlyCoreAsync(status).ConfigureAwait(false);
+                    WriteTrailersOnlyCore(status);
                 }
                 else if (grpcWeb is not null)
                 {
@@ -398,21 +479,14 @@ internal sealed class HttpContextServerCallContext : ServerCallContext, IDisposa
         headers.GrpcAcceptEncoding = options.AcceptEncoding;
     }
 
-    private async Task WriteTrailersOnlyAsync(Status status)
+    /// <summary>Answers with only a status, before any response was started and with no deadline timer running.</summary>
+    private void WriteTrailersOnly(Status status)
     {
-        await EnterAsync().ConfigureAwait(false);
-        try
-        {
-            completed = true;
-            await WriteTrailersOnlyCoreAsync(status).ConfigureAwait(false);
-        }
-        finally
-        {
-            Exit();
-        }
+        completed = true;
+        WriteTrailersOnlyCore(status);
     }
 
-    private Task WriteTrailersOnlyCoreAsync(Status status)
+    private void WriteTrailersOnlyCore(Status status)
     {
         // Trailers-Only: one HEADERS frame with the status and any trailers, and no body.
         var response = httpContext.Response;
@@ -420,7 +494,6 @@ internal sealed class HttpContextServerCallContext : ServerCallContext, IDisposa
         response.Headers.GrpcAcceptEncoding = options.AcceptEncoding;
         AppendStatus(response.Headers, status, responseTrailers);
         responseStarted = true;
-        return Task.CompletedTask;
     }
 
     /// <summary>What <c>HttpResponse.AppendTrailer</c> writes to, without a delegate per call.</summary>

@@ -19,7 +19,7 @@ internal abstract class ServerCallHandler<TRequest, TResponse>(Method<TRequest, 
         var call = new HttpContextServerCallContext(httpContext, options, logger);
         try
         {
-            if (!await call.InitializeAsync().ConfigureAwait(false))
+            if (!call.Initialize())
             {
                 return;
             }

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using System.Diagnostics.CodeAnalysis;
 using System.IO.Pipelines;
 using Grpc.Core;
 using Grpc.Net.Compression;
@@ -82,6 +83,52 @@ internal sealed class MessageReader(PipeReader reader, int? maxMessageSize, ICom
 
             reader.AdvanceTo(buffer.Start, buffer.End);
         }
+    }
+
+    /// <summary>
+    /// Reads the single message of a stream that has already arrived whole and ended, without waiting; false, with
+    /// nothing consumed, when it has not (or is not well-formed: <see cref="ReadSingleMessageAsync"/> then reads it
+    /// again and says what is wrong).
+    /// </summary>
+    public bool TryReadWholeSingleMessage<T>(Func<DeserializationContext, T> deserializer, [NotNullWhen(true)] out T? message)
+        where T : class
+    {
+        message = null;
+        if (!reader.TryRead(out var result))
+        {
+            return false;
+        }
+
+        var buffer = result.Buffer;
+        bool framed;
+        bool compressed = false;
+        var length = 0;
+        try
+        {
+            framed = TryReadHeader(buffer, out compressed, out length);
+        }
+        catch (RpcException)
+        {
+            framed = false;
+        }
+
+        if (!framed || result.IsCanceled || !result.IsCompleted || buffer.Length != GrpcProtocol.FrameHeaderSize + length)
+        {
+            reader.AdvanceTo(buffer.Start);
+            return false;
+        }
+
+        try
+        {
+            message = Deserialize(buffer.Slice(GrpcProtocol.FrameHeaderSize, length), compressed, deserializer);
+        }
+        finally
+        {
+            reader.AdvanceTo(buffer.End);
+            endedAfterMessage = true;
+        }
+
+        return true;
     }
 
     /// <summary>Reads a message that must be the only one in the stream (unary and server-streaming requests).</summary>
