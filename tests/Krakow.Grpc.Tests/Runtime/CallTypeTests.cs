@@ -210,6 +210,28 @@ public sealed class CallTypeTests(RuntimeHostFixture fixture) : IClassFixture<Ru
         reply.Payload.IsEmpty.ShouldBeTrue();
     }
 
+    [Fact]
+    public async Task A_unary_request_arriving_in_pieces_is_answered_once_its_stream_ends()
+    {
+        // Not the common case (a unary request usually arrives whole): the server must wait for the rest.
+        var frame = GrpcFrames.Frame(new EchoRequest { Text = new string('x', 1000) });
+        using var content = new StreamingContent();
+        var responseTask = Host.Client.SendAsync(Host.Client.Request(Methods.Echo, content));
+
+        await content.WriteAsync(frame[..3]);
+        await Task.Delay(50);
+        await content.WriteAsync(frame[3..600]);
+        await Task.Delay(50);
+        await content.WriteAsync(frame[600..]);
+        await Task.Delay(50);
+        responseTask.IsCompleted.ShouldBeFalse("a unary request is not complete before its stream ends");
+        content.Complete();
+
+        var response = await responseTask.WaitAsync(TimeSpan.FromSeconds(10));
+        response.ShouldBeOk();
+        response.SingleMessage(EchoReply.Parser).Text.ShouldBe(new string('x', 1000));
+    }
+
     private static async Task<EchoReply> ReadReplyAsync(Stream responseBody)
     {
         var frame = await GrpcFrames.ReadFrameAsync(responseBody).WaitAsync(TimeSpan.FromSeconds(10));
