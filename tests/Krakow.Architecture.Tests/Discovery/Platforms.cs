@@ -12,12 +12,13 @@ internal static class Platforms
     public const string ModulePrefix = "Krakow.Modules.";
     public const string ContractsSuffix = ".Contracts";
     public const string PluginPrefix = "Krakow.Plugins.";
+    public const string ToolPrefix = "Krakow.Tools.";
     public const string FixtureHostName = "Krakow.Fixtures.Host";
 
     private static readonly Lazy<PlatformAssemblies> RealPlatform = new(LoadPlatform);
     private static readonly Lazy<PlatformAssemblies> FixturePlatform = new(LoadFixtures);
 
-    /// <summary>The platform under test: every project under <c>src/</c> and <c>plugins/</c>.</summary>
+    /// <summary>The platform under test: every project under <c>src/</c>, <c>plugins/</c> and <c>tools/</c>.</summary>
     public static PlatformAssemblies Platform => RealPlatform.Value;
 
     /// <summary>The deliberately violating fixtures under <c>tests/Krakow.Architecture.Tests/Fixtures</c>.</summary>
@@ -27,7 +28,9 @@ internal static class Platforms
     {
         var reader = new AssemblyReader();
         var subjects = BuildManifest.Subjects
-            .Where(entry => RepositoryLayout.IsUnder(entry.ProjectFile, RepositoryLayout.Source) || RepositoryLayout.IsUnder(entry.ProjectFile, RepositoryLayout.Plugins))
+            .Where(entry => RepositoryLayout.IsUnder(entry.ProjectFile, RepositoryLayout.Source)
+                || RepositoryLayout.IsUnder(entry.ProjectFile, RepositoryLayout.Plugins)
+                || RepositoryLayout.IsUnder(entry.ProjectFile, RepositoryLayout.Tools))
             .Where(entry => File.Exists(entry.AssemblyFile))
             .Select(entry => new SubjectAssembly(entry.ProjectFile, entry.AssemblyFile, reader.Read(entry.AssemblyFile)))
             .ToList();
@@ -50,7 +53,8 @@ internal static class Platforms
             hosts.Count == 1 ? hosts[0] : null,
             source,
             subjects.Where(subject => RepositoryLayout.IsUnder(subject.ProjectFile, RepositoryLayout.Plugins)).ToList(),
-            source.Where(subject => subject.Name.StartsWith(PluginPrefix, StringComparison.Ordinal)).ToList());
+            source.Where(subject => subject.Name.StartsWith(PluginPrefix, StringComparison.Ordinal)).ToList(),
+            subjects.Where(subject => RepositoryLayout.IsUnder(subject.ProjectFile, RepositoryLayout.Tools)).ToList());
     }
 
     private static PlatformAssemblies LoadFixtures()
@@ -68,14 +72,16 @@ internal static class Platforms
                 fixtures.SingleOrDefault(fixture => fixture.Name == implementation.Name + ContractsSuffix)))
             .ToList();
         var plugins = fixtures.Where(fixture => fixture.Name.StartsWith(PluginPrefix, StringComparison.Ordinal)).ToList();
+        var tools = fixtures.Where(fixture => fixture.Name.StartsWith(ToolPrefix, StringComparison.Ordinal)).ToList();
 
         return new PlatformAssemblies(
             modules,
             fixtures.SingleOrDefault(fixture => fixture.Name == FixtureHostName),
-            fixtures.Except(plugins).ToList(),
+            fixtures.Except(plugins).Except(tools).ToList(),
             plugins,
             // The fixture plugin is built on the real SDK.
-            Platform.PluginSdk);
+            Platform.PluginSdk,
+            tools);
     }
 
     private static string ModuleName(string assemblyName) =>

@@ -13,6 +13,8 @@ internal static class RepositoryLayout
 
     public static string Plugins => Path.Combine(Root, "plugins");
 
+    public static string Tools => Path.Combine(Root, "tools");
+
     public static string Host => Path.Combine(Source, "Host");
 
     public static string Modules => Path.Combine(Source, "Modules");

@@ -9,7 +9,8 @@ internal sealed record PlatformAssemblies(
     SubjectAssembly? Host,
     IReadOnlyList<SubjectAssembly> Source,
     IReadOnlyList<SubjectAssembly> Plugins,
-    IReadOnlyList<SubjectAssembly> PluginSdk)
+    IReadOnlyList<SubjectAssembly> PluginSdk,
+    IReadOnlyList<SubjectAssembly> Tools)
 {
     public ModuleAssemblies Module(string name) =>
         Modules.SingleOrDefault(module => module.Name == name)
@@ -18,6 +19,10 @@ internal sealed record PlatformAssemblies(
     public SubjectAssembly Plugin(string name) =>
         Plugins.SingleOrDefault(plugin => plugin.Name == name)
         ?? throw new InvalidOperationException($"No plugin assembly named '{name}' was discovered; plugins: {string.Join(", ", Plugins)}");
+
+    public SubjectAssembly Tool(string name) =>
+        Tools.SingleOrDefault(tool => tool.Name == name)
+        ?? throw new InvalidOperationException($"No tool assembly named '{name}' was discovered; tools: {string.Join(", ", Tools)}");
 
     public IReadOnlySet<string> ModuleImplementationNames =>
         Modules.Select(module => module.Implementation.Name).ToHashSet(StringComparer.Ordinal);

@@ -19,6 +19,7 @@ internal static class ArchitectureRules
     public const string Rule5 = "Rule 5: a plugin references only the plugin SDK, Google.Protobuf, Krakow.Grpc.Core, the DI/logging/options abstractions the plugin host shares, and the BCL";
     public const string Rule6 = "Rule 6: a module's Domain depends on none of its Application, Infrastructure or Api, nor on gRPC, protobuf, EF Core, ASP.NET Core, Npgsql or Redis";
     public const string Rule7 = "Rule 7: every type of a module implementation is internal except its one entry type (an IModule)";
+    public const string Rule8 = "Rule 8: a tool reaches the platform only over gRPC, as a partner's code does: no module (implementation or contracts), host, building block or plugin assembly";
 
     /// <summary>
     /// Assemblies a plugin may use besides the BCL and the SDK itself: those the plugin host shares from its own load
@@ -107,6 +108,24 @@ internal static class ArchitectureRules
             : $"not on the plugin allow-list (the BCL, {string.Join(", ", allowed.Order(StringComparer.Ordinal))})";
 
         return Check(Rule5, Targets.Plugin(plugin), dependency => Judge(dependency.TargetAssembly), Judge);
+    }
+
+    public static RuleResult ToolSpeaksOnlyGrpc(PlatformAssemblies platform, SubjectAssembly tool)
+    {
+        var platformParts = platform.ModuleImplementationNames
+            .Concat(platform.ModuleContractsNames)
+            .Concat(platform.Plugins.Select(plugin => plugin.Name))
+            .Concat(platform.Host is { } host ? [host.Name] : [])
+            .ToHashSet(StringComparer.Ordinal);
+        string? Judge(string assembly) =>
+            assembly == tool.Name ? null
+            : platformParts.Contains(assembly) || AssemblyKinds.IsModuleImplementationName(assembly) || AssemblyKinds.IsModuleContractsName(assembly)
+                ? "a part of the platform (module, contracts, host or plugin)"
+            : AssemblyKinds.Family(assembly, AssemblyKinds.BuildingBlocks) ? "the platform's building blocks"
+            : assembly.StartsWith(Discovery.Platforms.PluginPrefix, StringComparison.Ordinal) ? "the plugin SDK or a plugin"
+            : null;
+
+        return Check(Rule8, Targets.Tool(tool), dependency => Judge(dependency.TargetAssembly), Judge);
     }
 
     public static RuleResult DomainStaysPure(ModuleAssemblies module)

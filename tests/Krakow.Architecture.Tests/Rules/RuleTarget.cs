@@ -77,5 +77,8 @@ internal static class Targets
     public static RuleTarget Plugin(SubjectAssembly plugin) => new(
         $"every type of plugin assembly {plugin.Name} ({Where(plugin)})", [plugin], plugin.Types, includeAssemblyLevel: true);
 
+    public static RuleTarget Tool(SubjectAssembly tool) => new(
+        $"every type of tool assembly {tool.Name} ({Where(tool)})", [tool], tool.Types, includeAssemblyLevel: true);
+
     private static string Where(SubjectAssembly assembly) => Path.GetFileName(assembly.ProjectFile);
 }

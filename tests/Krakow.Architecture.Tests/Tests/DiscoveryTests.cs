@@ -4,19 +4,20 @@ using Shouldly;
 namespace Krakow.Architecture.Tests.Tests;
 
 /// <summary>
-/// Nothing escapes the rules: every project on disk under src/ and plugins/ was built and read, every module
+/// Nothing escapes the rules: every project on disk under src/, plugins/ and tools/ was built and read, every module
 /// folder follows the convention the rules rely on, and the fixtures are never mistaken for the platform.
 /// </summary>
 public sealed class DiscoveryTests
 {
     [Fact]
-    public void Every_project_under_src_and_plugins_was_built_and_read()
+    public void Every_project_under_src_plugins_and_tools_was_built_and_read()
     {
         var onDisk = RepositoryLayout.ProjectsUnder(RepositoryLayout.Source)
             .Concat(RepositoryLayout.ProjectsUnder(RepositoryLayout.Plugins))
+            .Concat(RepositoryLayout.ProjectsUnder(RepositoryLayout.Tools))
             .Select(RepositoryLayout.Relative)
             .ToList();
-        var read = Platforms.Platform.Source.Concat(Platforms.Platform.Plugins)
+        var read = Platforms.Platform.Source.Concat(Platforms.Platform.Plugins).Concat(Platforms.Platform.Tools)
             .Select(subject => RepositoryLayout.Relative(subject.ProjectFile))
             .ToList();
 
@@ -81,16 +82,17 @@ public sealed class DiscoveryTests
     [Fact]
     public void The_fixtures_are_built_but_never_part_of_the_platform()
     {
-        var fixtures = Platforms.Fixtures.Source.Concat(Platforms.Fixtures.Plugins).ToList();
+        var fixtures = Platforms.Fixtures.Source.Concat(Platforms.Fixtures.Plugins).Concat(Platforms.Fixtures.Tools).ToList();
         fixtures.Select(fixture => fixture.Name).ShouldBe(
-            ["Krakow.Fixtures.Host", "Krakow.Modules.Neighbour", "Krakow.Modules.Violating", "Krakow.Modules.Violating.Contracts", "Krakow.Plugins.Violating"],
+            ["Krakow.Fixtures.Host", "Krakow.Modules.Neighbour", "Krakow.Modules.Violating", "Krakow.Modules.Violating.Contracts", "Krakow.Plugins.Violating", "Krakow.Tools.Violating"],
             ignoreOrder: true);
 
-        var platformNames = Platforms.Platform.Source.Concat(Platforms.Platform.Plugins).Select(subject => subject.Name).ToHashSet();
+        var platformNames = Platforms.Platform.Source.Concat(Platforms.Platform.Plugins).Concat(Platforms.Platform.Tools).Select(subject => subject.Name).ToHashSet();
         foreach (var fixture in fixtures)
         {
             RepositoryLayout.IsUnder(fixture.ProjectFile, RepositoryLayout.Source).ShouldBeFalse(fixture.ProjectFile);
             RepositoryLayout.IsUnder(fixture.ProjectFile, RepositoryLayout.Plugins).ShouldBeFalse(fixture.ProjectFile);
+            RepositoryLayout.IsUnder(fixture.ProjectFile, RepositoryLayout.Tools).ShouldBeFalse(fixture.ProjectFile);
             platformNames.ShouldNotContain(fixture.Name);
 
             // Never copied where a host scanning its application's assemblies could find them.

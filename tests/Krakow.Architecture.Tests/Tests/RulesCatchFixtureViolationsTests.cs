@@ -76,6 +76,18 @@ public sealed class RulesCatchFixtureViolationsTests
     }
 
     [Fact]
+    public void Rule8_finds_a_modules_contracts_named_only_as_a_generic_argument_of_a_property_type()
+    {
+        var result = ArchitectureRules.ToolSpeaksOnlyGrpc(Fixtures, Fixtures.Tool("Krakow.Tools.Violating"));
+
+        var hit = ShouldReport(result, "Krakow.Modules.Violating.Contracts.IViolatingQueries", "Krakow.Modules.Violating.Contracts");
+        hit.Source.ShouldBe("Krakow.Tools.Violating.ReportCommand");
+        hit.Via.ShouldBe("field <Describe>k__BackingField");
+        hit.Reason.ShouldBe("a part of the platform (module, contracts, host or plugin)");
+        result.Violations.ShouldContain(v => v.Via == "assembly reference" && v.TargetAssembly == "Krakow.Modules.Violating.Contracts");
+    }
+
+    [Fact]
     public void Rule6_finds_the_modules_infrastructure_named_only_in_a_local_variable()
     {
         var result = ArchitectureRules.DomainStaysPure(Violating);
