@@ -12,8 +12,9 @@ namespace Grpc.AspNetCore.Server.Internal;
 
 /// <summary>
 /// One server call over one HTTP request: its deadline, headers, trailers and status, and the writing of the
-/// response. Every write to the response goes through <see cref="callLock"/>, because the deadline may end the
-/// call from a timer thread while the handler is still writing.
+/// response. When the call has a deadline, every write to the response goes through <see cref="callLock"/>,
+/// because the deadline may end the call from a timer thread while the handler is still writing; without one,
+/// writes that need no flush and the end of the call run synchronously.
 /// </summary>
 internal sealed class HttpContextServerCallContext : ServerCallContext, IDisposable
 {
@@ -142,7 +143,7 @@ internal sealed class HttpContextServerCallContext : ServerCallContext, IDisposa
         }
         catch (Exception ex)
         {
-            return ValueTask.FromException<T?>(AsReadFailure(ex));
+            return ValueTask.FromException<T?>(AsReadFailure(ex) ?? ex);
         }
 
         return ReadMessageSlowAsync(deserializer, single, token);
@@ -157,14 +158,14 @@ internal sealed class HttpContextServerCallContext : ServerCallContext, IDisposa
                 ? await reader!.ReadSingleMessageAsync(deserializer, token).ConfigureAwait(false)
                 : await reader!.ReadMessageAsync(deserializer, token).ConfigureAwait(false);
         }
-        catch (Exception ex) when (AsReadFailure(ex) != ex)
+        catch (Exception ex) when (AsReadFailure(ex) is { } failure)
         {
-            throw AsReadFailure(ex);
+            throw failure;
         }
     }
 
-    /// <summary>What reading the request body threw, as the status the client gets.</summary>
-    private static Exception AsReadFailure(Exception exception) => exception switch
+    /// <summary>What reading the request body threw, as the status the client gets; null for anything else.</summary>
+    private static RpcException? AsReadFailure(Exception exception) => exception switch
     {
         // A gRPC-Web text body that is not base64: the client's mistake, not the handler's.
         InvalidDataException => new RpcException(new Status(StatusCode.Internal, exception.Message, exception)),
@@ -174,7 +175,7 @@ internal sealed class HttpContextServerCallContext : ServerCallContext, IDisposa
 
         // Kestrel reports a stream reset by the client as an IOException from the body.
         IOException => new RpcException(new Status(StatusCode.Cancelled, "The client reset the request stream.", exception)),
-        _ => exception,
+        _ => null,
     };
 
     /// <summary>Writes one response message; flushes when asked (streaming), else leaves it for the end of the call.</summary>
