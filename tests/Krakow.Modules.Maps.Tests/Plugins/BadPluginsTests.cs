@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Krakow.Maps.V1;
 using Microsoft.Extensions.Logging;
@@ -14,6 +15,9 @@ namespace Krakow.Modules.Maps.Tests.Plugins;
 /// </summary>
 public sealed class BadPluginsTests(BadPluginsTests.Host fixture) : IClassFixture<BadPluginsTests.Host>
 {
+    /// <summary>Refused folders beside <see cref="Cases"/>: the duplicate in the additional directory, and missing-data-file.</summary>
+    private const int OtherRefusals = 2;
+
     /// <summary>Folder in the main directory → expected state and fragments of the reason.</summary>
     public static TheoryData<string, string, string[]> Cases() => new()
     {
@@ -50,7 +54,7 @@ public sealed class BadPluginsTests(BadPluginsTests.Host fixture) : IClassFixtur
     [MemberData(nameof(Cases))]
     public void Each_bad_plugin_is_refused_with_its_reason(string folder, string state, string[] reasons)
     {
-        var entry = fixture.Ready.For(fixture.Plugins.PathOf(folder));
+        var entry = fixture.Ready.For(folder);
         entry.State.ShouldBe(state);
         entry.CampaignId.ShouldBeNull();
         foreach (var reason in reasons)
@@ -67,10 +71,25 @@ public sealed class BadPluginsTests(BadPluginsTests.Host fixture) : IClassFixtur
     [Fact]
     public void A_second_plugin_claiming_a_loaded_campaign_id_is_refused()
     {
-        var duplicate = fixture.Ready.For(Path.Combine(fixture.Extra.Root, "gastronomy"));
+        // The same folder name in the additional directory is reported apart, named by that directory's setting.
+        var duplicate = fixture.Ready.For("Maps:AdditionalPluginsDirectories:0/gastronomy");
         duplicate.State.ShouldBe("Failed");
-        duplicate.Reason.ShouldBe($"campaign id gastronomy is already provided by plugin gastronomy ({fixture.Plugins.PathOf("gastronomy")})");
-        fixture.Ready.For(fixture.Plugins.PathOf("gastronomy")).State.ShouldBe("Loaded");
+        duplicate.Reason.ShouldBe("campaign id gastronomy is already provided by plugin gastronomy (gastronomy)");
+        fixture.Ready.For("gastronomy").State.ShouldBe("Loaded");
+    }
+
+    [Fact]
+    public void A_reason_holding_a_path_names_the_file_within_the_plugin_folder_only()
+    {
+        // The plugin's exception names the file's full path in the shadow copy it runs from; the anonymous report
+        // names it within the plugin's folder, while the operators' log keeps the full path.
+        var entry = fixture.Ready.For("missing-data-file");
+        entry.State.ShouldBe("Failed");
+        entry.Reason.ShouldBe(
+            "Krakow.Plugins.Fixtures.Misbehaving.MissingDataFileCampaign.Describe threw System.IO.FileNotFoundException: "
+            + "Could not find file 'missing-data-file/campaign-data.json'.");
+        fixture.Logs.ShouldContain(e => e.Message.Contains(" in " + fixture.Plugins.PathOf("missing-data-file") + " ", StringComparison.Ordinal)
+            && e.Message.Contains(Path.Combine(Path.GetTempPath(), "krakow-plugins-shadow"), StringComparison.Ordinal));
     }
 
     [Fact]
@@ -78,14 +97,46 @@ public sealed class BadPluginsTests(BadPluginsTests.Host fixture) : IClassFixtur
     {
         foreach (var folder in new[] { "im-active", "gastronomy", "christmas-online", "well-behaved", "own-sdk-copy", "bom-manifest" })
         {
-            var entry = fixture.Ready.For(fixture.Plugins.PathOf(folder));
+            var entry = fixture.Ready.For(folder);
             entry.State.ShouldBe("Loaded", entry.Reason);
             entry.CampaignId.ShouldBe(folder);
         }
 
         // Hidden folders are not plugins.
-        fixture.Ready.Plugins.Keys.ShouldNotContain(fixture.Plugins.PathOf(".hidden"));
-        fixture.Ready.Plugins.Count.ShouldBe(Cases().Count() + 6 + 1);
+        fixture.Ready.Plugins.Keys.ShouldNotContain(".hidden");
+        fixture.Ready.Plugins.Count.ShouldBe(Cases().Count() + 6 + OtherRefusals);
+    }
+
+    [Fact]
+    public void The_anonymous_report_names_each_folder_relative_to_its_directory_and_no_server_path()
+    {
+        // Every folder by its name (the additional directory's by that directory's setting), with its state.
+        string[] good = ["im-active", "gastronomy", "christmas-online", "well-behaved", "own-sdk-copy", "bom-manifest"];
+        string[] folders = [.. Cases().Select(row => (string)row[0]), .. good, "missing-data-file", "Maps:AdditionalPluginsDirectories:0/gastronomy"];
+        fixture.Ready.Plugins.Keys.ShouldBe(folders, ignoreOrder: true);
+        foreach (var row in Cases())
+        {
+            fixture.Ready.For((string)row[0]).State.ShouldBe((string)row[1]);
+        }
+
+        // /readyz is anonymous: no text in it (keys, descriptions, reasons) tells where the server keeps its files.
+        string[] serverPaths =
+        [
+            fixture.Plugins.Root,
+            fixture.Extra.Root,
+            Path.Combine(Path.GetTempPath(), "krakow-plugins-shadow"),
+            Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory),
+        ];
+        using var body = JsonDocument.Parse(fixture.Ready.Body);
+        var texts = StringsOf(body.RootElement).ToArray();
+        texts.ShouldContain(text => text.Contains("(gastronomy)", StringComparison.Ordinal), "the duplicate's reason names its holder's folder");
+        foreach (var text in texts)
+        {
+            foreach (var serverPath in serverPaths)
+            {
+                text.ShouldNotContain(serverPath, Case.Sensitive);
+            }
+        }
     }
 
     [Fact]
@@ -98,7 +149,7 @@ public sealed class BadPluginsTests(BadPluginsTests.Host fixture) : IClassFixtur
         fixture.Ready.PluginsStatus.ShouldBe("Degraded");
         fixture.Ready.PluginsDescription.ShouldContain(
             "campaign plugins 6 loaded: bom-manifest 1.0.0, christmas-online 1.0.0, gastronomy 1.0.0, im-active 1.0.0, own-sdk-copy 1.0.0, well-behaved 1.0.0");
-        fixture.Ready.PluginsDescription.ShouldContain("future-api 1.0.0 (" + fixture.Plugins.PathOf("future-api") + ") incompatible: the plugin supports plugin API 2–3");
+        fixture.Ready.PluginsDescription.ShouldContain("future-api 1.0.0 (future-api) incompatible: the plugin supports plugin API 2–3");
 
         using var healthz = await fixture.Server.Web.GetAsync(new Uri("/healthz", UriKind.Relative));
         healthz.StatusCode.ShouldBe(HttpStatusCode.OK);
@@ -113,7 +164,7 @@ public sealed class BadPluginsTests(BadPluginsTests.Host fixture) : IClassFixtur
     public void The_start_up_summary_counts_every_outcome()
     {
         var incompatible = Cases().Count(row => (string)row[1] == "Incompatible");
-        var failed = Cases().Count() - incompatible + 1; // + the duplicate in the additional directory
+        var failed = Cases().Count() - incompatible + OtherRefusals;
         fixture.Logs.ShouldContain(e => e.Message.StartsWith($"Campaign plugins: 6 loaded, {incompatible} incompatible, {failed} failed", StringComparison.Ordinal));
     }
 
@@ -126,10 +177,21 @@ public sealed class BadPluginsTests(BadPluginsTests.Host fixture) : IClassFixtur
         var ready = await host.WaitUntilReadyAsync();
         ready.HttpStatus.ShouldBe(HttpStatusCode.OK);
         ready.PluginsStatus.ShouldBe("Degraded");
-        ready.PluginsDescription.ShouldBe($"campaign plugins no plugins loaded; plugins directory {nowhere} does not exist or cannot be read; no campaign plugins in {nowhere}");
+        ready.PluginsDescription.ShouldBe(
+            "campaign plugins no plugins loaded; plugins directory Maps:PluginsDirectory does not exist or cannot be read; no campaign plugins in Maps:PluginsDirectory");
+        ready.Body.ShouldNotContain(nowhere);
         ready.Plugins.ShouldBeEmpty();
         (await host.Campaigns.ListCampaignsAsync(new ListCampaignsRequest { IncludeArchive = true })).Campaigns.ShouldBeEmpty();
     }
+
+    /// <summary>Every property name and string value in a JSON document.</summary>
+    private static IEnumerable<string> StringsOf(JsonElement element) => element.ValueKind switch
+    {
+        JsonValueKind.Object => element.EnumerateObject().SelectMany(property => StringsOf(property.Value).Prepend(property.Name)),
+        JsonValueKind.Array => element.EnumerateArray().SelectMany(StringsOf),
+        JsonValueKind.String => [element.GetString()!],
+        _ => [],
+    };
 
     /// <summary>Lays out the directories, starts the host once for the class, and reads /readyz.</summary>
     public sealed class Host : IAsyncLifetime
@@ -186,6 +248,7 @@ public sealed class BadPluginsTests(BadPluginsTests.Host fixture) : IClassFixtur
             Plugins.AddFixture("forbidden-reference", PluginDirectory.ForbiddenFixture, "ForbiddenCampaign");
             Plugins.AddFixture("describe-throws", Misbehaving, "ThrowingCampaign");
             Plugins.AddFixture("describe-hangs", Misbehaving, "HangingCampaign");
+            Plugins.AddFixture("missing-data-file", Misbehaving, "MissingDataFileCampaign");
             Plugins.AddFixture("constructor-throws", Misbehaving, "ThrowingConstructorCampaign");
             Plugins.AddFixture("other-id", Misbehaving, "OtherIdCampaign");
             Plugins.AddFixture("invalid-campaign", Misbehaving, "InvalidCampaign");

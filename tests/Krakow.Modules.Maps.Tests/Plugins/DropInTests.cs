@@ -56,7 +56,7 @@ public sealed class DropInTests
         file.Service.Single().Method.Single().Name.ShouldBe("SearchGifts");
 
         // Readiness and the log say so, once.
-        (await host.ReadyAsync()).For(folder).State.ShouldBe("Loaded");
+        (await host.ReadyAsync()).For("christmas-online").State.ShouldBe("Loaded");
         host.Logs.Entries.Count(e => e.Message.StartsWith($"Campaign plugin christmas-online 1.0.0 loaded from {folder}:", StringComparison.Ordinal)).ShouldBe(1);
     }
 

@@ -153,7 +153,7 @@ internal sealed class PluginTestHost : IAsyncDisposable
         }
     }
 
-    /// <summary>GET /readyz, the <c>plugins</c> check of it, and the HTTP status.</summary>
+    /// <summary>GET /readyz, the <c>plugins</c> check of it, the HTTP status and the body as sent.</summary>
     public async Task<ReadinessReport> ReadyAsync()
     {
         using var response = await Web.GetAsync(new Uri("/readyz", UriKind.Relative));
@@ -177,7 +177,8 @@ internal sealed class PluginTestHost : IAsyncDisposable
             document.RootElement.GetProperty("status").GetString()!,
             plugins.GetProperty("status").GetString()!,
             plugins.GetProperty("description").GetString()!,
-            entries);
+            entries,
+            body);
     }
 
     public async ValueTask DisposeAsync()
@@ -198,14 +199,18 @@ internal sealed class PluginTestHost : IAsyncDisposable
     }
 }
 
-/// <summary>The readiness answer: HTTP status, overall status, the plugins check and its entry per plugin folder.</summary>
+/// <summary>
+/// The readiness answer: HTTP status, overall status, the plugins check and its entry per plugin folder (keyed as
+/// /readyz names folders: relative to their plugins directory), and the JSON body.
+/// </summary>
 internal sealed record ReadinessReport(
-    HttpStatusCode HttpStatus, string Status, string PluginsStatus, string PluginsDescription, IReadOnlyDictionary<string, PluginEntry> Plugins)
+    HttpStatusCode HttpStatus, string Status, string PluginsStatus, string PluginsDescription, IReadOnlyDictionary<string, PluginEntry> Plugins, string Body)
 {
-    public PluginEntry For(string folder) =>
-        Plugins.TryGetValue(Path.GetFullPath(folder), out var entry)
+    /// <summary>The main plugins directory's <paramref name="folderName"/>, or "Maps:AdditionalPluginsDirectories:N/name".</summary>
+    public PluginEntry For(string folderName) =>
+        Plugins.TryGetValue(folderName, out var entry)
             ? entry
-            : throw new InvalidOperationException($"/readyz has no plugin entry for {folder}; it has: {string.Join(", ", Plugins.Keys)}");
+            : throw new InvalidOperationException($"/readyz has no plugin entry for {folderName}; it has: {string.Join(", ", Plugins.Keys)}");
 }
 
 internal sealed record PluginEntry(string? Id, string? Version, string State, string? Reason, string? CampaignId, string? ReloadFailure = null);

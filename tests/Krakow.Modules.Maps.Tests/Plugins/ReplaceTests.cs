@@ -96,9 +96,9 @@ public sealed class ReplaceTests
 
         var ready = await host.ReadyAsync();
         ready.PluginsStatus.ShouldBe("Degraded");
-        ready.For(folder).State.ShouldBe("Loaded");
-        ready.For(folder).ReloadFailure.ShouldBe("version 1.1.0 incompatible: the plugin supports plugin API 2; this host implements plugin API 1");
-        ready.PluginsDescription.ShouldContain($"versioned 1.0.0 ({folder}) keeps running: its new version 1.1.0 incompatible");
+        ready.For("versioned").State.ShouldBe("Loaded");
+        ready.For("versioned").ReloadFailure.ShouldBe("version 1.1.0 incompatible: the plugin supports plugin API 2; this host implements plugin API 1");
+        ready.PluginsDescription.ShouldContain("versioned 1.0.0 (versioned) keeps running: its new version 1.1.0 incompatible");
 
         // Logged once, though the folder is looked at again by every rescan.
         await Task.Delay(TimeSpan.FromSeconds(2.5));

@@ -56,7 +56,7 @@ public sealed class ShippedPluginsTests
         ready.Plugins.Count.ShouldBe(Directory.GetDirectories(PluginDirectory.Shipped).Length);
         foreach (var (id, _) in Shipped)
         {
-            var entry = ready.For(Path.Combine(AppContext.BaseDirectory, "plugins", id));
+            var entry = ready.For(id);
             entry.State.ShouldBe("Loaded");
             entry.Id.ShouldBe(id);
             entry.CampaignId.ShouldBe(id);

@@ -14,8 +14,8 @@ namespace Krakow.Modules.Maps.Tests.Search;
 
 /// <summary>
 /// Several host instances on one database (as behind a load balancer): each builds its index from the Listings table
-/// at start-up and follows the listing feed, so they converge; page tokens travel between instances that share
-/// Maps:TokenKey, and only those.
+/// at start-up and follows the listing feed, so they converge; page tokens travel between instances that sign with
+/// the same module key — the one kept in their database, or a shared Maps:TokenKey — and only those.
 /// </summary>
 public abstract class ListingFeedTests(bool postgreSql)
 {
@@ -68,6 +68,41 @@ public abstract class ListingFeedTests(bool postgreSql)
         var everywhere = await Task.WhenAll(new[] { a, b, c }.Select(async h => (await h.Listings.SearchNearbyAsync(new SearchNearbyRequest(request) { PageSize = 100 })).Hits));
         everywhere[1].ShouldBe(everywhere[0]);
         everywhere[2].ShouldBe(everywhere[0]);
+    }
+
+    [Fact]
+    public async Task Without_a_configured_key_instances_on_one_database_honour_each_others_tokens()
+    {
+        await using var database = await SearchDatabase.CreateAsync(postgreSql);
+        var catalog = new SearchCatalog();
+        var campaign = catalog.Add("keyless", ["shop"]).Id;
+        await using var a = await SearchHost.StartAsync(database, catalog);
+        await ListingSeeder.AddAsync(a, [.. Enumerable.Range(0, 8).Select(i => ListingSeeder.Listing(campaign, 50.06 + (i * 0.001), 19.94, applicationId: $"keyless-{i}"))]);
+        await using var b = await SearchHost.StartAsync(database, catalog);
+        var request = new SearchNearbyRequest { Center = Point(50.06, 19.94), RadiusMeters = 5000, PageSize = 3, Filter = Only(campaign) };
+
+        // Neither has Maps:TokenKey: both sign with the key their database keeps, so A's token continues on B.
+        var firstFromA = await a.Listings.SearchNearbyAsync(request);
+        firstFromA.NextPageToken.ShouldNotBeEmpty();
+        var nextFromB = await b.Listings.SearchNearbyAsync(new SearchNearbyRequest(request) { PageToken = firstFromA.NextPageToken });
+        var nextFromA = await a.Listings.SearchNearbyAsync(new SearchNearbyRequest(request) { PageToken = firstFromA.NextPageToken });
+        nextFromB.Hits.Select(ApplicationIdOf).ShouldBe(["keyless-3", "keyless-4", "keyless-5"]);
+        nextFromB.ShouldBe(nextFromA);
+
+        // And back: B's token continues on A.
+        var lastFromA = await a.Listings.SearchNearbyAsync(new SearchNearbyRequest(request) { PageToken = nextFromB.NextPageToken });
+        lastFromA.Hits.Select(ApplicationIdOf).ShouldBe(["keyless-6", "keyless-7"]);
+        lastFromA.NextPageToken.ShouldBeEmpty();
+
+        // A token altered in one character is still refused, by either instance.
+        var token = firstFromA.NextPageToken;
+        var tampered = token[..^2] + (token[^2] == 'A' ? 'B' : 'A') + token[^1];
+        foreach (var instance in new[] { a, b })
+        {
+            var refused = await Should.ThrowAsync<RpcException>(() => instance.Listings.SearchNearbyAsync(new SearchNearbyRequest(request) { PageToken = tampered }).ResponseAsync);
+            refused.StatusCode.ShouldBe(StatusCode.InvalidArgument);
+            ViolationsOf(refused).ShouldHaveSingleItem().Field.ShouldBe("page_token");
+        }
     }
 
     [Fact]

@@ -25,7 +25,7 @@ public sealed class MapsModule : IModule
 
         // Search: the listing index (follows the listing feed), SearchNearby/SearchViewport/GetListing/ExportCampaign
         // (Api/Listings/ListingsRegistration.cs).
-        services.AddListings(configuration);
+        services.AddListings();
 
         // Campaigns, applications, moderation, listings and offer images (Api/Applications/ApplicationsRegistration.cs).
         services.AddMapsApplications(configuration);

@@ -14,6 +14,19 @@ public sealed class ThrowingCampaign : ICampaignPlugin
         throw new InvalidOperationException("the fixture's Describe always throws");
 }
 
+/// <summary>Reads a data file that its folder lacks: the exception's message holds the full path of the file it looked for.</summary>
+public sealed class MissingDataFileCampaign : ICampaignPlugin
+{
+    public const string DataFile = "campaign-data.json";
+
+    public CampaignDefinition Describe(PluginContext context)
+    {
+        var folder = Path.GetDirectoryName(typeof(MissingDataFileCampaign).Assembly.Location)!;
+        _ = File.ReadAllText(Path.Combine(folder, DataFile));
+        return Campaign.Valid(context.PluginId, context.Window);
+    }
+}
+
 /// <summary>Never returns from Describe (without burning a CPU core while the tests run).</summary>
 public sealed class HangingCampaign : ICampaignPlugin
 {

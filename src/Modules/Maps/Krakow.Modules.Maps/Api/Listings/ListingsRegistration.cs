@@ -4,7 +4,6 @@ using Krakow.Modules.Maps.Infrastructure.Search;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Net.Http.Headers;
 
@@ -19,9 +18,9 @@ internal static class ListingsRegistration
     /// Search and export: the listing index and its services (<see cref="SearchServiceCollectionExtensions.AddListingSearch"/>)
     /// and the gRPC service, one instance for every call (it holds no per-call state).
     /// </summary>
-    public static IServiceCollection AddListings(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddListings(this IServiceCollection services)
     {
-        services.AddListingSearch(configuration);
+        services.AddListingSearch();
         services.AddSingleton<ListingsService>();
         return services;
     }

@@ -154,14 +154,14 @@ internal static class ListingsRequests
     }
 
     /// <summary>The cursor of a page token (null for the first page); adds a violation on <c>page_token</c> when it is not valid for this query.</summary>
-    public static PageCursor? Cursor(PageTokens tokens, string token, PageTokenKind kind, Lazy<byte[]> fingerprint, FieldViolations violations)
+    public static PageCursor? Cursor(PageTokens.Signer signer, string token, PageTokenKind kind, Lazy<byte[]> fingerprint, FieldViolations violations)
     {
         if (token.Length == 0)
         {
             return null;
         }
 
-        switch (tokens.TryRead(token, kind, fingerprint.Value, out var cursor))
+        switch (signer.TryRead(token, kind, fingerprint.Value, out var cursor))
         {
             case PageTokenError.None:
                 return cursor;

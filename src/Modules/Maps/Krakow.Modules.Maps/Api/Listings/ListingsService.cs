@@ -35,13 +35,14 @@ internal sealed class ListingsService(ListingSearch search, ICampaignCatalog cat
         var view = ListingsRequests.View(request.View, violations);
         var filter = ListingsRequests.Filter(request.Filter, catalog, violations);
         var fingerprint = new Lazy<byte[]>(() => PageTokens.Fingerprint(ListingsRequests.Canonical(request, filter)), LazyThreadSafetyMode.None);
-        var cursor = ListingsRequests.Cursor(tokens, request.PageToken, PageTokenKind.Nearby, fingerprint, violations);
+        var signer = await tokens.SignerAsync(context.CancellationToken);
+        var cursor = ListingsRequests.Cursor(signer, request.PageToken, PageTokenKind.Nearby, fingerprint, violations);
         violations.ThrowIfAny();
 
         NearbyCursor? after = cursor is { } c ? new NearbyCursor(c.Key, c.Id) : null;
         var hits = await WhenIndexReady(search.NearbyAsync(
             request.Center.Latitude, request.Center.Longitude, request.RadiusMeters, filter, after, pageSize + 1, context.CancellationToken));
-        return ListingsMapping.ToResponse(hits, pageSize, view, last => tokens.Issue(PageTokenKind.Nearby, fingerprint.Value, new PageCursor(last.SortKey, last.Listing.Id)));
+        return ListingsMapping.ToResponse(hits, pageSize, view, last => signer.Issue(PageTokenKind.Nearby, fingerprint.Value, new PageCursor(last.SortKey, last.Listing.Id)));
     }
 
     /// <summary>Everything in the viewport (edges included), in listing id order (ordinal), paged after the last id.</summary>
@@ -53,13 +54,14 @@ internal sealed class ListingsService(ListingSearch search, ICampaignCatalog cat
         var view = ListingsRequests.View(request.View, violations);
         var filter = ListingsRequests.Filter(request.Filter, catalog, violations);
         var fingerprint = new Lazy<byte[]>(() => PageTokens.Fingerprint(ListingsRequests.Canonical(request, filter)), LazyThreadSafetyMode.None);
-        var cursor = ListingsRequests.Cursor(tokens, request.PageToken, PageTokenKind.Viewport, fingerprint, violations);
+        var signer = await tokens.SignerAsync(context.CancellationToken);
+        var cursor = ListingsRequests.Cursor(signer, request.PageToken, PageTokenKind.Viewport, fingerprint, violations);
         violations.ThrowIfAny();
 
         var box = request.Viewport;
         var hits = await WhenIndexReady(search.ViewportAsync(
             box.SouthWest.Latitude, box.SouthWest.Longitude, box.NorthEast.Latitude, box.NorthEast.Longitude, filter, cursor?.Id, pageSize + 1, context.CancellationToken));
-        return ListingsMapping.ToResponse(hits, pageSize, view, last => tokens.Issue(PageTokenKind.Viewport, fingerprint.Value, new PageCursor(0, last.Listing.Id)));
+        return ListingsMapping.ToResponse(hits, pageSize, view, last => signer.Issue(PageTokenKind.Viewport, fingerprint.Value, new PageCursor(0, last.Listing.Id)));
     }
 
     /// <summary>A listing on a live map; NOT_FOUND for an unknown id and for a listing off the live map (the message says which).</summary>

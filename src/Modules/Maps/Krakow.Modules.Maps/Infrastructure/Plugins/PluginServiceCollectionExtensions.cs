@@ -24,6 +24,7 @@ internal static class PluginServiceCollectionExtensions
         services.AddSingleton<ICampaignCatalog>(provider => provider.GetRequiredService<PluginCampaignCatalog>());
         services.AddHostedService<PluginStartupService>();
         services.AddHostedService<PluginWatcher>();
+        services.AddSingleton<PluginPathRedactor>();
         services.AddHealthChecks().AddCheck<PluginsHealthCheck>(PluginsHealthCheck.Name, tags: ["ready"]);
         return services;
     }
