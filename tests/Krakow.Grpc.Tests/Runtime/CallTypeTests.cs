@@ -130,6 +130,50 @@ public sealed class CallTypeTests(RuntimeHostFixture fixture) : IClassFixture<Ru
     }
 
     [Fact]
+    public async Task Looking_up_one_key_answers_as_the_whole_metadata_would()
+    {
+        string[] keys =
+        [
+            "x-custom", "X-Custom", "x-absent", "x-data-bin", "x-bad-bin", "x-partly-bad-bin",
+            "User-Agent", "content-type", "te", "grpc-timeout", "grpc-accept-encoding", "x-grpc-web",
+        ];
+        var response = await Host.Client.UnaryAsync(Methods.Echo, new EchoRequest { LookUp = { keys } }, request =>
+        {
+            request.Headers.Add("x-custom", "custom value");
+            request.Headers.Add("x-data-bin", "AQ==, Ag");
+            request.Headers.Add("x-bad-bin", "not*base64!");
+            request.Headers.Add("x-partly-bad-bin", "AQ==, not*base64!");
+            request.Headers.Add("x-grpc-web", "1");
+            request.Headers.Add("grpc-timeout", "10S");
+            request.Headers.UserAgent.ParseAdd("look-up-test/1.0");
+        });
+
+        response.ShouldBeOk();
+        var reply = response.SingleMessage(EchoReply.Parser);
+        reply.LookedUp.Count.ShouldBe(keys.Length);
+        MetadataEntry Answer(string key) => reply.LookedUp[Array.IndexOf(keys, key)];
+
+        Answer("x-custom").Value.ShouldBe("custom value");
+        Answer("X-Custom").ShouldBe(Answer("x-custom"), "keys are looked up case-insensitively, as lower-case");
+        Answer("x-absent").Found.ShouldBeFalse();
+        Answer("x-data-bin").ValueBytes.ToByteArray().ShouldBe(new byte[] { 2 }, "the last entry with the key, as Get has it");
+        Answer("x-bad-bin").Found.ShouldBeFalse("a value that is not base64 is left out");
+        Answer("x-partly-bad-bin").ValueBytes.ToByteArray().ShouldBe(new byte[] { 1 });
+        Answer("User-Agent").Value.ShouldStartWith("look-up-test/1.0");
+        foreach (var protocolHeader in new[] { "content-type", "te", "grpc-timeout", "grpc-accept-encoding", "x-grpc-web" })
+        {
+            Answer(protocolHeader).Found.ShouldBeFalse($"{protocolHeader} belongs to the protocol, not to the metadata");
+        }
+
+        // Each answer is exactly the last entry with that key of the whole list the handler enumerated afterwards.
+        foreach (var key in keys)
+        {
+            var last = reply.RequestMetadata.LastOrDefault(e => e.Key == key.ToLowerInvariant());
+            (Answer(key).Found ? Answer(key) : null).ShouldBe(last, key);
+        }
+    }
+
+    [Fact]
     public async Task Response_headers_written_by_the_handler_arrive_before_the_message()
     {
         var response = await Host.Client.UnaryAsync(Methods.Echo, new EchoRequest { Text = "x" }, request =>

@@ -16,20 +16,48 @@ public sealed class Metadata : IList<Metadata.Entry>
     /// <summary>An empty, read-only instance.</summary>
     public static readonly Metadata Empty = new Metadata().Freeze();
 
-    private readonly List<Entry> entries = [];
+    private List<Entry>? list;
+    private IMetadataSource? source;
     private bool readOnly;
 
-    public int Count => entries.Count;
+    public Metadata()
+    {
+    }
+
+    /// <summary>
+    /// Metadata read from <paramref name="lazySource"/> (a request's headers) only when first needed: <see cref="Get"/>
+    /// asks the source for one key, anything else takes every entry from it once, after which it is plain metadata.
+    /// </summary>
+    internal Metadata(IMetadataSource lazySource)
+    {
+        source = lazySource;
+    }
+
+    public int Count => Entries.Count;
 
     public bool IsReadOnly => readOnly;
 
+    private List<Entry> Entries
+    {
+        get
+        {
+            if (list is null)
+            {
+                list = source?.All() ?? [];
+                source = null;
+            }
+
+            return list;
+        }
+    }
+
     public Entry this[int index]
     {
-        get => entries[index];
+        get => Entries[index];
         set
         {
             CheckWriteable();
-            entries[index] = value ?? throw new ArgumentNullException(nameof(value));
+            Entries[index] = value ?? throw new ArgumentNullException(nameof(value));
         }
     }
 
@@ -44,6 +72,12 @@ public sealed class Metadata : IList<Metadata.Entry>
     public Entry? Get(string key)
     {
         var normalized = Entry.NormalizeKey(key);
+        if (list is null && source is not null)
+        {
+            return source.Find(normalized);
+        }
+
+        var entries = Entries;
         for (var i = entries.Count - 1; i >= 0; i--)
         {
             if (entries[i].Key == normalized)
@@ -64,7 +98,7 @@ public sealed class Metadata : IList<Metadata.Entry>
     public IEnumerable<Entry> GetAll(string key)
     {
         var normalized = Entry.NormalizeKey(key);
-        return entries.Where(e => e.Key == normalized);
+        return Entries.Where(e => e.Key == normalized);
     }
 
     public void Add(string key, string value) => Add(new Entry(key, value));
@@ -74,40 +108,40 @@ public sealed class Metadata : IList<Metadata.Entry>
     public void Add(Entry item)
     {
         CheckWriteable();
-        entries.Add(item ?? throw new ArgumentNullException(nameof(item)));
+        Entries.Add(item ?? throw new ArgumentNullException(nameof(item)));
     }
 
     public void Clear()
     {
         CheckWriteable();
-        entries.Clear();
+        Entries.Clear();
     }
 
-    public bool Contains(Entry item) => entries.Contains(item);
+    public bool Contains(Entry item) => Entries.Contains(item);
 
-    public void CopyTo(Entry[] array, int arrayIndex) => entries.CopyTo(array, arrayIndex);
+    public void CopyTo(Entry[] array, int arrayIndex) => Entries.CopyTo(array, arrayIndex);
 
-    public int IndexOf(Entry item) => entries.IndexOf(item);
+    public int IndexOf(Entry item) => Entries.IndexOf(item);
 
     public void Insert(int index, Entry item)
     {
         CheckWriteable();
-        entries.Insert(index, item ?? throw new ArgumentNullException(nameof(item)));
+        Entries.Insert(index, item ?? throw new ArgumentNullException(nameof(item)));
     }
 
     public bool Remove(Entry item)
     {
         CheckWriteable();
-        return entries.Remove(item);
+        return Entries.Remove(item);
     }
 
     public void RemoveAt(int index)
     {
         CheckWriteable();
-        entries.RemoveAt(index);
+        Entries.RemoveAt(index);
     }
 
-    public IEnumerator<Entry> GetEnumerator() => entries.GetEnumerator();
+    public IEnumerator<Entry> GetEnumerator() => Entries.GetEnumerator();
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
@@ -207,5 +241,15 @@ public sealed class Metadata : IList<Metadata.Entry>
 
             return lower;
         }
+    }
+
+    /// <summary>Where lazily read metadata comes from (see the internal constructor).</summary>
+    internal interface IMetadataSource
+    {
+        /// <summary>Every entry, in order, in a list the metadata then owns.</summary>
+        List<Entry> All();
+
+        /// <summary>The last entry with <paramref name="normalizedKey"/> (lower-case), as <see cref="All"/> would list it; or null.</summary>
+        Entry? Find(string normalizedKey);
     }
 }

@@ -15,9 +15,14 @@ public sealed class RuntimeTestService(CallProbes probes) : RuntimeTest.RuntimeT
     public override async Task<EchoReply> Echo(EchoRequest request, ServerCallContext context)
     {
         probes.Track(context);
+
+        // Before anything reads the metadata whole: Get answers from the request's headers.
+        var lookedUp = request.LookUp.Select(key => context.RequestHeaders.Get(key) is { } found ? ToMessage(found) : new MetadataEntry { Key = key }).ToList();
         await EchoMetadataAsync(context);
         await BehaveAsync(request, context);
-        return Reply(request, context);
+        var reply = Reply(request, context);
+        reply.LookedUp.Add(lookedUp);
+        return reply;
     }
 
     public override async Task CountUp(CountRequest request, IServerStreamWriter<EchoReply> responseStream, ServerCallContext context)
@@ -99,15 +104,18 @@ public sealed class RuntimeTestService(CallProbes probes) : RuntimeTest.RuntimeT
     internal static EchoReply Reply(EchoRequest request, ServerCallContext context)
     {
         var reply = new EchoReply { Text = request.Text, Payload = ByteString.CopyFrom(new byte[request.ReplySize]) };
+
         foreach (var entry in context.RequestHeaders)
         {
-            reply.RequestMetadata.Add(entry.IsBinary
-                ? new MetadataEntry { Key = entry.Key, ValueBytes = ByteString.CopyFrom(entry.ValueBytes) }
-                : new MetadataEntry { Key = entry.Key, Value = entry.Value });
+            reply.RequestMetadata.Add(ToMessage(entry));
         }
 
         return reply;
     }
+
+    private static MetadataEntry ToMessage(Metadata.Entry entry) => entry.IsBinary
+        ? new MetadataEntry { Key = entry.Key, ValueBytes = ByteString.CopyFrom(entry.ValueBytes), Found = true }
+        : new MetadataEntry { Key = entry.Key, Value = entry.Value, Found = true };
 
     private static async Task EchoMetadataAsync(ServerCallContext context)
     {

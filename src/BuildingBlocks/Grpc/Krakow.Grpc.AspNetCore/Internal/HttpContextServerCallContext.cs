@@ -61,7 +61,7 @@ internal sealed class HttpContextServerCallContext : ServerCallContext, IDisposa
 
     protected override DateTime DeadlineCore => deadline;
 
-    protected override Metadata RequestHeadersCore => requestHeaders ??= ReadRequestHeaders();
+    protected override Metadata RequestHeadersCore => requestHeaders ??= new Metadata(new RequestMetadataSource(httpContext.Request.Headers, logger));
 
     protected override CancellationToken CancellationTokenCore => cancellationToken;
 
@@ -540,33 +540,6 @@ internal sealed class HttpContextServerCallContext : ServerCallContext, IDisposa
         }
 
         return null;
-    }
-
-    private Metadata ReadRequestHeaders()
-    {
-        var metadata = new Metadata();
-        foreach (var header in httpContext.Request.Headers)
-        {
-            if (GrpcProtocol.IsReservedHeader(header.Key) || string.Equals(header.Key, "x-grpc-web", StringComparison.OrdinalIgnoreCase))
-            {
-                continue;
-            }
-
-            foreach (var value in header.Value)
-            {
-                try
-                {
-                    MetadataHeaders.AddHeader(metadata, header.Key, value ?? string.Empty);
-                }
-                catch (Exception ex) when (ex is FormatException or ArgumentException)
-                {
-                    // A header that is not valid gRPC metadata (bad base64, non-ASCII) is not passed to the handler.
-                    logger.LogDebug("Ignored request header '{Header}': {Reason}", header.Key, ex.Message);
-                }
-            }
-        }
-
-        return metadata;
     }
 
     private static string FormatPeer(IPAddress? address, int port) => address switch

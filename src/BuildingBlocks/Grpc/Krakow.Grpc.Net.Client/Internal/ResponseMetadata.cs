@@ -23,7 +23,7 @@ internal static class ResponseMetadata
             {
                 try
                 {
-                    MetadataHeaders.AddHeader(metadata, name, value);
+                    MetadataHeaders.AddEntries(metadata, name, value);
                 }
                 catch (Exception ex) when (ex is ArgumentException or FormatException)
                 {

@@ -5,21 +5,21 @@ namespace Grpc.Net.Protocol;
 /// <summary>Converts between call metadata and HTTP header fields; binary values are base64 on the wire.</summary>
 internal static class MetadataHeaders
 {
-    /// <summary>Adds one HTTP header field (possibly several comma-joined values) to <paramref name="metadata"/>.</summary>
+    /// <summary>Adds the entries one HTTP header field stands for: one, or for a <c>-bin</c> key one per comma-joined value.</summary>
     /// <exception cref="FormatException">A <c>-bin</c> value is not base64.</exception>
-    public static void AddHeader(Metadata metadata, string name, string value)
+    /// <exception cref="ArgumentException">The name is not a valid key, or a value is not printable ASCII.</exception>
+    public static void AddEntries(ICollection<Metadata.Entry> entries, string name, string value)
     {
         // No ToLowerInvariant copy here: the entry normalizes its key (IsBinaryKey ignores case).
-        var key = name;
-        if (!Metadata.Entry.IsBinaryKey(key))
+        if (!Metadata.Entry.IsBinaryKey(name))
         {
-            metadata.Add(key, value);
+            entries.Add(new Metadata.Entry(name, value));
             return;
         }
 
         foreach (var part in value.Split(',', StringSplitOptions.TrimEntries))
         {
-            metadata.Add(key, DecodeBase64(part));
+            entries.Add(new Metadata.Entry(name, DecodeBase64(part)));
         }
     }
 
