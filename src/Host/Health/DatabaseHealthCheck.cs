@@ -24,7 +24,8 @@ internal sealed class DatabaseHealthCheck(DatabaseOptions database) : IHealthChe
         }
         catch (DbException ex)
         {
-            return HealthCheckResult.Unhealthy($"{database.Provider} does not answer: {ex.Message}");
+            // /readyz is anonymous: the message (host names, ports) goes to the log with the exception, not the report.
+            return HealthCheckResult.Unhealthy($"{database.Provider} does not answer", ex);
         }
     }
 }

@@ -41,11 +41,15 @@ public sealed class HostBehaviourTests
 
         var members = await new MembersRegistry.MembersRegistryClient(host.Channel).ListMembersAsync(new ListMembersRequest());
         var ready = await host.Web.GetAsync("/readyz");
-        using var report = JsonDocument.Parse(await ready.Content.ReadAsStringAsync());
+        var body = await ready.Content.ReadAsStringAsync();
+        using var report = JsonDocument.Parse(body);
 
         members.Members.ShouldNotBeEmpty();
         ready.StatusCode.ShouldBe(HttpStatusCode.OK);
-        report.RootElement.GetProperty("checks").GetProperty("cache").GetProperty("status").GetString().ShouldBe("Degraded");
+        var cache = report.RootElement.GetProperty("checks").GetProperty("cache");
+        cache.GetProperty("status").GetString().ShouldBe("Degraded");
+        cache.GetProperty("description").GetString().ShouldNotBeNull().ShouldContain("Redis", Case.Sensitive, "the kind of failure is named");
+        body.ShouldNotContain("127.0.0.1:1", Case.Sensitive, "/readyz is anonymous: no server addresses in it");
     }
 
     [Fact]

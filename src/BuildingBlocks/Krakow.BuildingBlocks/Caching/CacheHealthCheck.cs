@@ -7,6 +7,7 @@ namespace Krakow.BuildingBlocks.Caching;
 /// reason, while Redis is unavailable or its missed invalidations are not yet replayed. Never Unhealthy: the host
 /// keeps serving from the database without a cache, so it stays ready (tagged "ready", shown by /readyz).
 /// </summary>
+/// <remarks>/readyz is anonymous: a failure is named by its kind only; its message (host names, ports) is in the log.</remarks>
 public sealed class CacheHealthCheck(ResilientDistributedCache cache) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
@@ -18,7 +19,7 @@ public sealed class CacheHealthCheck(ResilientDistributedCache cache) : IHealthC
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            return HealthCheckResult.Degraded($"{cache.Backend} cache state unknown: {CacheFailures.Describe(e)}", e);
+            return HealthCheckResult.Degraded($"{cache.Backend} cache state unknown ({e.GetType().Name})", e);
         }
 
         var data = new Dictionary<string, object>
@@ -36,7 +37,7 @@ public sealed class CacheHealthCheck(ResilientDistributedCache cache) : IHealthC
         data["pendingInvalidations"] = status.PendingInvalidations;
         data["flushPending"] = status.FlushPending;
         return HealthCheckResult.Degraded(
-            $"{status.Backend} cache unavailable since {status.DegradedSince:O}, serving without cache: {status.Reason}",
+            $"{status.Backend} cache unavailable since {status.DegradedSince:O}, serving without cache ({status.ReasonKind})",
             data: data);
     }
 }

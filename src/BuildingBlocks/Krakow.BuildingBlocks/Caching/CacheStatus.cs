@@ -13,4 +13,9 @@ public sealed record CacheStatus(
     string? Reason,
     DateTimeOffset? DegradedSince,
     int PendingInvalidations,
-    bool FlushPending);
+    bool FlushPending)
+{
+    /// <summary>The kind of the last failure (its exception type) without its message, for reports anyone may read.</summary>
+    /// <remarks><see cref="Reason"/> reads "ExceptionType: message".</remarks>
+    public string? ReasonKind => Reason?.Split(':', 2)[0];
+}
