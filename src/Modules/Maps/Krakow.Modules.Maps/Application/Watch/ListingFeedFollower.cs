@@ -1,9 +1,7 @@
 using Krakow.Modules.Maps.Application.ListingFeed;
-using System.Threading.Channels;
 using Krakow.Modules.Maps.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace Krakow.Modules.Maps.Application.Watch;
@@ -21,14 +19,12 @@ namespace Krakow.Modules.Maps.Application.Watch;
 /// waits at 9 until 10 appears or <see cref="WatchOptions.GapTimeout"/> passes. It starts at the feed's top: the
 /// watches that start after that read what came before from the database.
 /// </remarks>
-internal sealed partial class ListingFeedFollower(IServiceScopeFactory scopes, WatchOptions options, ILogger<ListingFeedFollower> logger) : BackgroundService, IListingFeedListener
+internal sealed partial class ListingFeedFollower(IServiceScopeFactory scopes, WatchOptions options, ILogger<ListingFeedFollower> logger) : ListingFeedPoller
 {
-    private readonly Channel<bool> nudges = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
     private readonly Lock gate = new();
     private readonly Dictionary<string, TaskCompletionSource> signals = new(StringComparer.Ordinal);
     private long watermark;
     private bool started;
-    private TaskCompletionSource nextPoll = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     // Gap state: touched only by the loop.
     private long gapAt = -1;
@@ -51,76 +47,24 @@ internal sealed partial class ListingFeedFollower(IServiceScopeFactory scopes, W
         }
     }
 
-    /// <summary>Asks for a poll now (a save on this instance may have added changes). Cheap; calls coalesce.</summary>
-    public void Nudge() => nudges.Writer.TryWrite(true);
+    protected override TimeSpan PollInterval => options.PollInterval;
 
-    /// <summary>
-    /// Returns once a poll that started after this call has finished: the watermark then covers every change
-    /// committed before the call (but one behind a gap still open). A watch starts with it, so that its SYNCED
-    /// comes after every change made before the client called.
-    /// </summary>
-    public Task CatchUpAsync(CancellationToken cancellationToken)
+    /// <summary>The first step reads the feed's top; every later one moves the watermark on.</summary>
+    protected override async Task StepAsync(CancellationToken cancellationToken)
     {
-        var poll = Volatile.Read(ref nextPoll).Task;
-        Nudge();
-        return poll.WaitAsync(cancellationToken);
-    }
-
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        var failures = 0;
-        while (!stoppingToken.IsCancellationRequested)
+        if (started)
         {
-            var completing = Interlocked.Exchange(ref nextPoll, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
-            try
-            {
-                if (!started)
-                {
-                    await ReadTopAsync();
-                }
-                else
-                {
-                    await PollAsync(stoppingToken);
-                }
-
-                completing.TrySetResult();
-                failures = 0;
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                completing.TrySetCanceled(stoppingToken);
-                return;
-            }
-            catch (Exception ex)
-            {
-                // Whoever waits for this poll waits for the next one instead.
-                _ = Volatile.Read(ref nextPoll).Task.ContinueWith(
-                    _ => completing.TrySetResult(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-                failures++;
-                LogPollFailed(ex, failures);
-                try
-                {
-                    await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(30_000, 250 * Math.Pow(2, Math.Min(failures, 7)))), stoppingToken);
-                }
-                catch (OperationCanceledException)
-                {
-                    return;
-                }
-
-                continue;
-            }
-
-            await WaitForNudgeOrTickAsync(stoppingToken);
+            await PollAsync(cancellationToken);
+            return;
         }
 
-        async Task ReadTopAsync()
-        {
-            await using var scope = scopes.CreateAsyncScope();
-            var db = scope.ServiceProvider.GetRequiredService<MapsDbContext>();
-            Volatile.Write(ref watermark, await db.ListingChanges.MaxAsync(c => (long?)c.Sequence, stoppingToken) ?? 0);
-            started = true;
-        }
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<MapsDbContext>();
+        Volatile.Write(ref watermark, await db.ListingChanges.MaxAsync(c => (long?)c.Sequence, cancellationToken) ?? 0);
+        started = true;
     }
+
+    protected override void OnStepFailed(Exception exception, int failures) => LogPollFailed(exception, failures);
 
     private async Task PollAsync(CancellationToken cancellationToken)
     {
@@ -200,20 +144,6 @@ internal sealed partial class ListingFeedFollower(IServiceScopeFactory scopes, W
         foreach (var signal in woken)
         {
             signal.TrySetResult();
-        }
-    }
-
-    private async Task WaitForNudgeOrTickAsync(CancellationToken stoppingToken)
-    {
-        using var tick = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-        tick.CancelAfter(options.PollInterval);
-        try
-        {
-            await nudges.Reader.WaitToReadAsync(tick.Token);
-            nudges.Reader.TryRead(out _);
-        }
-        catch (OperationCanceledException)
-        {
         }
     }
 

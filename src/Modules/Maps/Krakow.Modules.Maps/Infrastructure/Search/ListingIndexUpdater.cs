@@ -1,11 +1,11 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Threading.Channels;
+using Krakow.Modules.Maps.Application.ListingFeed;
 using Krakow.Modules.Maps.Application.Search;
 using Krakow.Modules.Maps.Domain.Listings;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace Krakow.Modules.Maps.Infrastructure.Search;
@@ -24,7 +24,7 @@ namespace Krakow.Modules.Maps.Infrastructure.Search;
 /// permanent gap). While a sequence is missing the snapshot's position is not <see cref="FeedPosition.Complete"/>.</para>
 /// </remarks>
 internal sealed partial class ListingIndexUpdater(IServiceScopeFactory scopes, SearchIndexOptions options, ILogger<ListingIndexUpdater> logger)
-    : BackgroundService, IListingIndex
+    : ListingFeedPoller, IListingIndex
 {
     public const string MeterName = "Krakow.Modules.Maps.Search";
 
@@ -39,7 +39,6 @@ internal sealed partial class ListingIndexUpdater(IServiceScopeFactory scopes, S
         Meter.CreateHistogram<double>("krakow.maps.search.index.apply_duration", "ms", "Applying one batch of feed changes to the index");
 
     private readonly TaskCompletionSource<ListingIndexSnapshot> firstBuild = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly Channel<bool> nudges = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
     private readonly SlotTable campaigns = new();
     private readonly SlotTable categories = new();
 
@@ -50,7 +49,6 @@ internal sealed partial class ListingIndexUpdater(IServiceScopeFactory scopes, S
     private long generation;
 
     private volatile ListingIndexSnapshot? current;
-    private TaskCompletionSource nextPoll = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public ListingIndexSnapshot? Current => current;
 
@@ -58,15 +56,6 @@ internal sealed partial class ListingIndexUpdater(IServiceScopeFactory scopes, S
         current is { } snapshot
             ? ValueTask.FromResult(snapshot)
             : new ValueTask<ListingIndexSnapshot>(firstBuild.Task.WaitAsync(options.FirstBuildWait, cancellationToken));
-
-    public void Nudge() => nudges.Writer.TryWrite(true);
-
-    public Task CatchUpAsync(CancellationToken cancellationToken)
-    {
-        var poll = Volatile.Read(ref nextPoll).Task;
-        Nudge();
-        return poll.WaitAsync(cancellationToken);
-    }
 
     /// <summary>
     /// Builds the index before the host finishes starting, so an instance is ready (readiness check, searches) as
@@ -86,67 +75,15 @@ internal sealed partial class ListingIndexUpdater(IServiceScopeFactory scopes, S
         await base.StartAsync(cancellationToken);
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        var failures = 0;
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            var completing = Interlocked.Exchange(ref nextPoll, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
-            try
-            {
-                if (current is null)
-                {
-                    await RebuildAsync(stoppingToken);
-                }
-                else
-                {
-                    await PollAsync(stoppingToken);
-                }
+    protected override TimeSpan PollInterval => options.PollInterval;
 
-                completing.TrySetResult();
-                failures = 0;
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                completing.TrySetCanceled(stoppingToken);
-                return;
-            }
-            catch (Exception ex)
-            {
-                // Whoever waits for this poll waits for the next one instead; searches keep the last snapshot.
-                var next = Volatile.Read(ref nextPoll).Task;
-                _ = next.ContinueWith(t => completing.TrySetResult(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-                failures++;
-                LogPollFailed(logger, ex, current is null ? "build" : "update", failures);
-                try
-                {
-                    await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(30_000, 250 * Math.Pow(2, Math.Min(failures, 7)))), stoppingToken);
-                }
-                catch (OperationCanceledException)
-                {
-                    return;
-                }
+    /// <summary>Builds the index until a build succeeds, then applies the feed's changes to it.</summary>
+    protected override Task StepAsync(CancellationToken cancellationToken) =>
+        current is null ? RebuildAsync(cancellationToken) : PollAsync(cancellationToken);
 
-                continue;
-            }
-
-            await WaitForNudgeOrTickAsync(stoppingToken);
-        }
-    }
-
-    private async Task WaitForNudgeOrTickAsync(CancellationToken stoppingToken)
-    {
-        using var tick = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-        tick.CancelAfter(options.PollInterval);
-        try
-        {
-            await nudges.Reader.WaitToReadAsync(tick.Token);
-            nudges.Reader.TryRead(out _);
-        }
-        catch (OperationCanceledException)
-        {
-        }
-    }
+    // Searches keep the last snapshot meanwhile.
+    protected override void OnStepFailed(Exception exception, int failures) =>
+        LogPollFailed(logger, exception, current is null ? "build" : "update", failures);
 
     /// <summary>Reads every listing row and builds a snapshot; the feed position is read first, so nothing is skipped.</summary>
     private async Task RebuildAsync(CancellationToken cancellationToken)
