@@ -35,4 +35,13 @@ public sealed class ConfigurationTests
         (await host.ReadAsync(db => Task.FromResult(db.Secrets.Count()))).ShouldBe(0);
         submitted.EditToken.Length.ShouldBe(43);
     }
+
+    [Fact]
+    public async Task Without_a_configured_key_the_generated_one_is_in_the_database_before_any_request()
+    {
+        await using var host = await MapsHost.StartAsync();
+
+        // Loaded at start-up, so no first search or submission waits on (or fails with) the database for it.
+        (await host.ReadAsync(db => Task.FromResult(db.Secrets.Select(secret => secret.Name).ToList()))).ShouldBe(["edit-token-key"]);
+    }
 }

@@ -27,6 +27,7 @@ internal static class ApplicationsRegistration
         var imageSettings = ImageStorageSettings.FromConfiguration(configuration);
 
         services.AddSingleton<IEditTokenKey>(sp => new EditTokenKeyStore(tokenKey, sp.GetRequiredService<IServiceScopeFactory>()));
+        services.AddHostedService<TokenKeyPreload>();
         services.AddSingleton<EditTokens>();
         services.AddSingleton(imageSettings.Limits);
         services.AddSingleton<IImageBlobStore>(sp =>

@@ -37,8 +37,9 @@ internal readonly record struct PageCursor(double Key, string Id);
 /// <remarks>
 /// Every host instance on one database (or configured with one <c>Maps:TokenKey</c>) signs with the same key, so
 /// behind a load balancer a token issued by one instance continues the search on another, and after a restart.
-/// Tokens do not expire: a cursor stays meaningful. The key is obtained once (the first search may read or create
-/// it in the database) and then kept by <see cref="Signer"/>: searches never wait on the database for it again.
+/// Tokens do not expire: a cursor stays meaningful. The module's key is loaded at start-up (TokenKeyPreload); the
+/// first search derives the signing key from it and <see cref="Signer"/> keeps it: searches never wait on the
+/// database for it.
 /// </remarks>
 internal sealed class PageTokens(IEditTokenKey moduleKey)
 {
