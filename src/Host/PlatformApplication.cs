@@ -1,3 +1,4 @@
+using System.Net;
 using Grpc.AspNetCore.Web;
 using Krakow.BuildingBlocks.Caching;
 using Krakow.BuildingBlocks.Configuration;
@@ -6,6 +7,7 @@ using Krakow.BuildingBlocks.Persistence;
 using Krakow.BuildingBlocks.Security;
 using Krakow.Host.Configuration;
 using Krakow.Host.Health;
+using Microsoft.AspNetCore.HttpOverrides;
 
 namespace Krakow.Host;
 
@@ -55,10 +57,12 @@ public static class PlatformApplication
         builder.Services.AddPlatformModules(modules, configuration);
 
         var app = builder.Build();
+        UseTrustedProxies(app, platform);
         app.UseCors();
         app.UseGrpcWeb(new GrpcWebOptions { DefaultEnabled = true });
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseRateLimiter();
         app.MapPlatformHealth();
         app.MapGrpcHealthChecksService();
         app.MapGrpcReflectionService();
@@ -78,6 +82,25 @@ public static class PlatformApplication
             string.Join(", ", app.Urls),
             string.Join(", ", catalog.Enabled.Select(m => m.Name)),
             catalog.Disabled.Count == 0 ? "none" : string.Join(", ", catalog.Disabled));
+    }
+
+    /// <summary>Takes the caller's address from <c>X-Forwarded-For</c>, but only on connections from a configured proxy.</summary>
+    private static void UseTrustedProxies(WebApplication app, PlatformOptions platform)
+    {
+        if (platform.TrustedProxies.Count == 0)
+        {
+            return;
+        }
+
+        var forwarded = new ForwardedHeadersOptions { ForwardedHeaders = ForwardedHeaders.XForwardedFor, ForwardLimit = null };
+        forwarded.KnownIPNetworks.Clear();
+        forwarded.KnownProxies.Clear();
+        foreach (var proxy in platform.TrustedProxies)
+        {
+            forwarded.KnownProxies.Add(IPAddress.Parse(proxy));
+        }
+
+        app.UseForwardedHeaders(forwarded);
     }
 
     private static PlatformOptions BindPlatformOptions(IConfiguration configuration)

@@ -30,6 +30,12 @@ public sealed class PlatformOptions
     /// <summary>Origins allowed to call gRPC-Web from a browser; empty means any origin (the API is public).</summary>
     public List<string> AllowedOrigins { get; set; } = [];
 
+    /// <summary>
+    /// Addresses of the reverse proxies in front of the platform, whose <c>X-Forwarded-For</c> names the real caller
+    /// (rate limits count calls per caller address). Empty: the header is ignored, so no caller can choose its address.
+    /// </summary>
+    public List<string> TrustedProxies { get; set; } = [];
+
     public IPAddress ParsedListenAddress => IPAddress.Parse(ListenAddress);
 
     public bool UsesTls => !string.IsNullOrWhiteSpace(CertificatePath);
@@ -58,6 +64,14 @@ public sealed class PlatformOptions
         if (ShutdownTimeoutSeconds is < 0 or > 3600)
         {
             throw new PlatformConfigurationException($"{SectionName}:ShutdownTimeoutSeconds", $"must be between 0 and 3600, not {ShutdownTimeoutSeconds}");
+        }
+
+        for (var i = 0; i < TrustedProxies.Count; i++)
+        {
+            if (!IPAddress.TryParse(TrustedProxies[i], out _))
+            {
+                throw new PlatformConfigurationException($"{SectionName}:{nameof(TrustedProxies)}:{i}", $"must be an IP address, not '{TrustedProxies[i]}'");
+            }
         }
 
         foreach (var origin in AllowedOrigins)

@@ -11,6 +11,9 @@ public sealed class ConfigurationTests
     [InlineData("Maps:TokenKey", "c2hvcnQ=", "Configuration error: Maps:TokenKey must hold at least 32 bytes, not 5.")]
     [InlineData("Maps:Images:MaxBytes", "0", "Configuration error: Maps:Images:MaxBytes must be a whole number from 1 to 67108864, not '0'.")]
     [InlineData("Maps:Images:MaxPixels", "lots", "Configuration error: Maps:Images:MaxPixels must be a whole number from 1 to 65535, not 'lots'.")]
+    [InlineData("RateLimits:Anonymous:PerMinute", "0", "Configuration error: RateLimits:Anonymous:PerMinute must be between 1 and 1000000, not 0.")]
+    [InlineData("RateLimits:Authenticated:Burst", "-5", "Configuration error: RateLimits:Authenticated:Burst must be between 1 and 1000000, not -5.")]
+    [InlineData("Platform:TrustedProxies:0", "proxy.internal", "Configuration error: Platform:TrustedProxies:0 must be an IP address, not 'proxy.internal'.")]
     public async Task A_bad_setting_stops_the_host_naming_the_key(string key, string value, string message)
     {
         var error = await Should.ThrowAsync<PlatformConfigurationException>(() =>

@@ -105,7 +105,7 @@ internal sealed class MapsHost : IAsyncDisposable
             ["Platform:WebPort"] = webPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Logging:LogLevel:Default"] = "Warning",
         };
-        foreach (var setting in TestApiKeys.Configuration().Concat(options.Settings))
+        foreach (var setting in TestApiKeys.Configuration().Concat(TestRateLimits.Unthrottled()).Concat(options.Settings))
         {
             settings[setting.Key] = setting.Value;
         }

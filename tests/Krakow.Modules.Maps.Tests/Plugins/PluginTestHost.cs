@@ -67,7 +67,7 @@ internal sealed class PluginTestHost : IAsyncDisposable
         IReadOnlyDictionary<string, string?>? settings = null)
     {
         var configuration = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>());
-        foreach (var key in TestApiKeys.Configuration())
+        foreach (var key in TestApiKeys.Configuration().Concat(TestRateLimits.Unthrottled()))
         {
             configuration[key.Key] = key.Value;
         }

@@ -5,6 +5,7 @@ using Krakow.Host;
 using Krakow.Maps.V1;
 using Krakow.Modules.Maps.Application.Campaigns;
 using Krakow.Modules.Maps.Application.Search;
+using Krakow.Modules.Maps.Tests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -88,7 +89,7 @@ internal sealed class SearchHost : IAsyncDisposable
             ["Platform:WebPort"] = webPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Logging:LogLevel:Default"] = "Warning",
         };
-        foreach (var setting in settings ?? new Dictionary<string, string?>())
+        foreach (var setting in TestRateLimits.Unthrottled().Concat(settings ?? new Dictionary<string, string?>()))
         {
             configuration[setting.Key] = setting.Value;
         }

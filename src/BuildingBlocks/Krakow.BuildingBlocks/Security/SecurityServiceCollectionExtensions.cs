@@ -6,7 +6,10 @@ namespace Krakow.BuildingBlocks.Security;
 
 public static class SecurityServiceCollectionExtensions
 {
-    /// <summary>API-key authentication and the platform's role policies; anonymous callers stay anonymous.</summary>
+    /// <summary>
+    /// API-key authentication, the platform's role policies (anonymous callers stay anonymous) and its rate limits
+    /// (<see cref="RateLimitPolicies"/>).
+    /// </summary>
     public static IServiceCollection AddPlatformSecurity(this IServiceCollection services, IConfiguration configuration)
     {
         // Checked now, so a mistyped key fails start-up instead of silently locking someone out.
@@ -20,6 +23,7 @@ public static class SecurityServiceCollectionExtensions
             .AddPolicy(PlatformRoles.ModeratorPolicy, policy => policy.RequireRole(PlatformRoles.Moderator, PlatformRoles.Administrator))
             .AddPolicy(PlatformRoles.AdministratorPolicy, policy => policy.RequireRole(PlatformRoles.Administrator))
             .AddPolicy(PlatformRoles.PartnerPolicy, policy => policy.RequireAuthenticatedUser());
+        services.AddPlatformRateLimits(RateLimitOptions.FromConfiguration(configuration));
         return services;
     }
 

@@ -1,10 +1,12 @@
 using System.Runtime.CompilerServices;
 using Google.Protobuf;
 using Grpc.Core;
+using Krakow.BuildingBlocks.Security;
 using Krakow.BuildingBlocks.Validation;
 using Krakow.Modules.Maps.Api.Images;
 using Krakow.Modules.Maps.Application.Images;
 using Krakow.Modules.Maps.Domain.Images;
+using Microsoft.AspNetCore.RateLimiting;
 using V1 = Krakow.Maps.V1;
 
 namespace Krakow.Modules.Maps.Api.Applications;
@@ -18,6 +20,7 @@ internal sealed partial class ApplicationsService
     private const int ChunkSize = 64 * 1024;
 
     /// <summary>The first message must be the header; every later one a chunk (anything else is INVALID_ARGUMENT).</summary>
+    [EnableRateLimiting(RateLimitPolicies.Writes)]
     public override async Task<V1.OfferImage> UploadOfferImage(IAsyncStreamReader<V1.UploadOfferImageRequest> requestStream, ServerCallContext context)
     {
         var cancellationToken = context.CancellationToken;

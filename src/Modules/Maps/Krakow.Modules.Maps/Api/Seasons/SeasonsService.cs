@@ -11,6 +11,7 @@ using Krakow.Modules.Maps.Api.Watch;
 using Krakow.Modules.Maps.Application.Seasons;
 using Krakow.Modules.Maps.Domain.Campaigns;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.RateLimiting;
 using V1 = Krakow.Maps.V1;
 
 namespace Krakow.Modules.Maps.Api.Seasons;
@@ -74,6 +75,7 @@ internal sealed class SeasonsService(SeasonDesk seasons, ReconfirmationDesk reco
         return response;
     }
 
+    [EnableRateLimiting(RateLimitPolicies.Writes)]
     public override async Task<V1.Application> ReconfirmApplication(V1.ReconfirmApplicationRequest request, ServerCallContext context) =>
         (await reconfirmations.ReconfirmAsync(request.ApplicationId, request.EditToken, context.CancellationToken)).ToProto();
 

@@ -1,0 +1,92 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Krakow.BuildingBlocks.Security;
+
+/// <summary>
+/// The <see cref="RateLimitPolicies.Writes"/> policy on ASP.NET Core's rate limiter: a token bucket per caller (an
+/// API key's name, or else the remote address), refusing at once when it is empty: RESOURCE_EXHAUSTED for gRPC and
+/// gRPC-Web with the wait in the message, in <c>grpc-retry-pushback-ms</c> and as a google.rpc.RetryInfo.
+/// </summary>
+internal static class CallRateLimiting
+{
+    public static IServiceCollection AddPlatformRateLimits(this IServiceCollection services, RateLimitOptions options)
+    {
+        var anonymous = BucketOptions(options.Anonymous);
+        var authenticated = BucketOptions(options.Authenticated);
+        services.AddRateLimiter(limiter =>
+        {
+            limiter.AddPolicy(RateLimitPolicies.Writes, context =>
+            {
+                // Whose bucket a call draws from: the API key's, or its address's.
+                var (caller, bucket) = context.User.Identity is { IsAuthenticated: true, Name: { } name }
+                    ? ("key:" + name, authenticated)
+                    : ("address:" + AddressKey(context.Connection.RemoteIpAddress), anonymous);
+                return RateLimitPartition.GetTokenBucketLimiter(caller, _ => bucket);
+            });
+            limiter.OnRejected = (rejected, _) => new ValueTask(Refuse(rejected.HttpContext, rejected.Lease, options));
+        });
+        return services;
+    }
+
+    /// <summary>
+    /// IPv4 addresses as they are; IPv6 ones by their /64 prefix, the block one subscriber usually holds, so that
+    /// cycling through the addresses of one block does not buy more calls.
+    /// </summary>
+    internal static string AddressKey(IPAddress? address)
+    {
+        if (address is null)
+        {
+            return "unknown";
+        }
+
+        if (address.IsIPv4MappedToIPv6)
+        {
+            address = address.MapToIPv4();
+        }
+
+        if (address.AddressFamily != AddressFamily.InterNetworkV6)
+        {
+            return address.ToString();
+        }
+
+        Span<byte> bytes = stackalloc byte[16];
+        address.TryWriteBytes(bytes, out _);
+        bytes[8..].Clear();
+        return new IPAddress(bytes).ToString() + "/64";
+    }
+
+    private static TokenBucketRateLimiterOptions BucketOptions(CallerRate rate)
+    {
+        var (period, calls) = rate.Refill;
+        return new TokenBucketRateLimiterOptions
+        {
+            TokenLimit = rate.Burst,
+            ReplenishmentPeriod = period,
+            TokensPerPeriod = calls,
+            QueueLimit = 0,
+            // The partitioned limiter refills every bucket from its one timer.
+            AutoReplenishment = false,
+        };
+    }
+
+    private static Task Refuse(HttpContext context, RateLimitLease lease, RateLimitOptions options)
+    {
+        var wait = lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : TimeSpan.Zero;
+        var seconds = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
+        var (who, rate) = context.User.Identity?.IsAuthenticated == true
+            ? ("this API key", options.Authenticated)
+            : ("one address without an API key", options.Anonymous);
+        return GrpcAwareRefusal.WriteAsync(
+            context,
+            StatusCodes.Status429TooManyRequests,
+            grpcStatus: 8,
+            $"Too many calls: {who} may make {rate.PerMinute} calls a minute that write or check an edit token (at most {rate.Burst} at once); retry in {seconds} s.",
+            retryAfter: TimeSpan.FromSeconds(seconds));
+    }
+}
