@@ -36,7 +36,12 @@ public static class PlatformApplication
         builder.Services.AddSingleton(DatabaseOptions.FromConfiguration(configuration, builder.Environment.ContentRootPath));
         builder.Services.AddPlatformCache(configuration);
         builder.Services.AddPlatformSecurity(configuration);
-        builder.Services.AddGrpc(options => options.EnableDetailedErrors = builder.Environment.IsDevelopment());
+        builder.Services.AddSingleton<DatabaseUnavailableInterceptor>();
+        builder.Services.AddGrpc(options =>
+        {
+            options.EnableDetailedErrors = builder.Environment.IsDevelopment();
+            options.Interceptors.Add<DatabaseUnavailableInterceptor>();
+        });
         builder.Services.AddGrpcHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: [HealthEndpoints.ReadyTag]);
         builder.Services.AddGrpcReflection();
         builder.Services.AddCors(cors => cors.AddDefaultPolicy(policy =>
