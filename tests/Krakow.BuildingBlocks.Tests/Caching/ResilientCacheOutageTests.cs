@@ -1,5 +1,6 @@
 using Krakow.BuildingBlocks.Caching;
 using Krakow.BuildingBlocks.Tests.Infrastructure;
+using Krakow.Tests.Shared;
 using Microsoft.Extensions.Caching.Distributed;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
@@ -105,8 +106,8 @@ public sealed class ResilientCacheOutageTests
     public async Task An_invalidation_missed_during_a_partition_is_replayed_before_the_host_serves_reads_again()
     {
         await using var server = await RedisServer.StartAsync();
-        await using var proxy = new RedisPartitionProxy(server.Port);
-        await using var hostA = CacheHost.Create(proxy.Configuration, _prefix);   // reaches Redis through the relay
+        await using var proxy = new PartitionRelay("127.0.0.1", server.Port);
+        await using var hostA = CacheHost.Create(RedisServer.ConfigurationFor(proxy.Port), _prefix);   // reaches Redis through the relay
         await using var hostB = CacheHost.Create(server.Configuration, _prefix);  // reaches Redis directly
         await hostA.Cache.SetAsync("removed", Bytes.Of("v1"), NoExpiry);
         await hostB.Cache.SetAsync("rewritten", Bytes.Of("old"), NoExpiry);
@@ -138,8 +139,8 @@ public sealed class ResilientCacheOutageTests
     public async Task Too_many_missed_invalidations_flush_the_instance_prefix_on_recovery()
     {
         await using var server = await RedisServer.StartAsync();
-        await using var proxy = new RedisPartitionProxy(server.Port);
-        await using var hostA = CacheHost.Create(proxy.Configuration, _prefix, maxPendingInvalidations: 2);
+        await using var proxy = new PartitionRelay("127.0.0.1", server.Port);
+        await using var hostA = CacheHost.Create(RedisServer.ConfigurationFor(proxy.Port), _prefix, maxPendingInvalidations: 2);
         await using var hostB = CacheHost.Create(server.Configuration, _prefix);
         await using var otherApp = CacheHost.Create(server.Configuration, $"x{Guid.NewGuid():N}:");
         foreach (var key in new[] { "a", "b", "c", "untouched" })

@@ -3,6 +3,7 @@ using Krakow.BuildingBlocks.Persistence;
 using Krakow.Common.V1;
 using Krakow.Host.Tests.Infrastructure;
 using Krakow.Metropolis.V1;
+using Krakow.Tests.Shared;
 using Npgsql;
 using Shouldly;
 
@@ -19,7 +20,7 @@ public sealed class DatabaseOutageTests
     {
         var server = new NpgsqlConnectionStringBuilder(Environment.GetEnvironmentVariable("KRAKOW_TEST_POSTGRES")
             ?? throw new InvalidOperationException("KRAKOW_TEST_POSTGRES is not set: eval \"$(bash scripts/start-test-services.sh)\" first (scripts/test.sh does)."));
-        await using var relay = new TcpRelay(server.Host!, server.Port);
+        await using var relay = new PartitionRelay(server.Host!, server.Port);
         await using var host = await PlatformHost.StartAsync(DatabaseKind.PostgreSql, configure: builder =>
         {
             var direct = new NpgsqlConnectionStringBuilder(builder.Configuration["ConnectionStrings:Platform"]);
@@ -30,7 +31,7 @@ public sealed class DatabaseOutageTests
         var members = new MembersRegistry.MembersRegistryClient(host.Channel);
         var administrator = TestApiKeys.As(TestApiKeys.Administrator);
 
-        relay.Cut();
+        relay.Partition();
         var refused = await Should.ThrowAsync<RpcException>(() => members.RegisterMemberAsync(Municipality("1206162", "Zielonki"), administrator).ResponseAsync);
 
         refused.StatusCode.ShouldBe(StatusCode.Unavailable);
@@ -38,7 +39,7 @@ public sealed class DatabaseOutageTests
 
         // Back: connections the outage broke may each fail once more, with the same retryable status, as a client's
         // retry policy would see; then the call goes through, and the refused registration was not half-written.
-        relay.Restore();
+        relay.Heal();
         Member? registered = null;
         for (var attempt = 0; registered is null; attempt++)
         {

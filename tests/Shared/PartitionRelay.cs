@@ -2,24 +2,27 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 
-namespace Krakow.BuildingBlocks.Tests.Infrastructure;
+namespace Krakow.Tests.Shared;
 
 /// <summary>
-/// A loopback TCP relay in front of a Redis server that can cut the network between one host and Redis while Redis
-/// keeps running with its data: a partition, which killing the server cannot simulate (a restarted server without
-/// persistence has lost every key, so nothing stale would survive).
+/// A loopback TCP relay in front of a real server (Redis, PostgreSQL) that can cut the network between the platform
+/// and that server while the server keeps running with its data: a partition, which stopping the server cannot
+/// simulate (a restarted Redis without persistence has lost every key, so nothing stale would survive). Linked
+/// into the test projects that need it.
 /// </summary>
-public sealed class RedisPartitionProxy : IAsyncDisposable
+public sealed class PartitionRelay : IAsyncDisposable
 {
     private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
+    private readonly string _targetHost;
     private readonly int _targetPort;
     private readonly CancellationTokenSource _stop = new();
     private readonly ConcurrentDictionary<TcpClient, TcpClient> _links = new();
     private readonly Task _acceptLoop;
     private volatile bool _partitioned;
 
-    public RedisPartitionProxy(int targetPort)
+    public PartitionRelay(string targetHost, int targetPort)
     {
+        _targetHost = targetHost;
         _targetPort = targetPort;
         _listener.Start();
         Port = ((IPEndPoint)_listener.LocalEndpoint).Port;
@@ -27,8 +30,6 @@ public sealed class RedisPartitionProxy : IAsyncDisposable
     }
 
     public int Port { get; }
-
-    public string Configuration => RedisServer.ConfigurationFor(Port);
 
     /// <summary>Drops every relayed connection and refuses new ones until <see cref="Heal"/>.</summary>
     public void Partition()
@@ -87,7 +88,7 @@ public sealed class RedisPartitionProxy : IAsyncDisposable
         var upstream = new TcpClient();
         try
         {
-            await upstream.ConnectAsync(IPAddress.Loopback, _targetPort, _stop.Token);
+            await upstream.ConnectAsync(_targetHost, _targetPort, _stop.Token);
             _links[client] = upstream;
             if (_partitioned)
             {
