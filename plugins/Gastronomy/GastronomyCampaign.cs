@@ -16,16 +16,8 @@ public sealed class GastronomyCampaign : ICampaignPlugin
 
     public CampaignDefinition Describe(PluginContext context)
     {
-        // Same ids as the catering categories of "I'm ACTIVE", so a cross-listed entry keeps its category.
-        CampaignCategory[] categories =
-        [
-            new("restaurant", new("Restauracja", "Restaurant"), Catering: true),
-            new("cafe", new("Kawiarnia", "Café"), Catering: true),
-            new("confectionery", new("Cukiernia", "Confectionery"), Catering: true),
-            new("bistro", new("Bistro i bar", "Bistro and bar"), Catering: true),
-            new("food-truck", new("Food truck", "Food truck"), Catering: true),
-            new("catering-service", new("Catering", "Catering service"), Catering: true),
-        ];
+        // The same categories as the catering ones of "I'm ACTIVE" (CateringCategories), so a cross-listed entry keeps its category.
+        CampaignCategory[] categories = [.. CateringCategories.All];
 
         return new CampaignDefinition
         {

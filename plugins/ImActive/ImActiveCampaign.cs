@@ -16,15 +16,10 @@ public sealed class ImActiveCampaign : ICampaignPlugin
 
     public CampaignDefinition Describe(PluginContext context)
     {
-        // The catering ids are the gastronomy map's own, so an entry keeps its category when cross-listed.
+        // The catering categories are the gastronomy map's own (CateringCategories), so a cross-listed entry keeps its category.
         CampaignCategory[] categories =
         [
-            new("restaurant", new("Restauracja", "Restaurant"), Catering: true),
-            new("cafe", new("Kawiarnia", "Café"), Catering: true),
-            new("confectionery", new("Cukiernia", "Confectionery"), Catering: true),
-            new("bistro", new("Bistro i bar", "Bistro and bar"), Catering: true),
-            new("food-truck", new("Food truck", "Food truck"), Catering: true),
-            new("catering-service", new("Catering", "Catering service"), Catering: true),
+            .. CateringCategories.All,
             new("retail", new("Handel i sklepy", "Retail and shops")),
             new("crafts", new("Rzemiosło i rękodzieło", "Crafts and handicrafts")),
             new("services", new("Usługi dla mieszkańców", "Services for residents")),
