@@ -2,6 +2,7 @@ using Google.Protobuf;
 using Google.Protobuf.Reflection;
 using Grpc.AspNetCore.HealthChecks;
 using Grpc.Core;
+using Grpc.Core.Interceptors;
 using Grpc.Health.V1;
 using Grpc.HealthCheck;
 using Grpc.Net.Client;
@@ -114,8 +115,7 @@ public sealed class HealthAndReflectionTests
         var checks = Enumerable.Range(0, 10)
             .Select(_ => health.CheckAsync(new HealthCheckRequest { Service = Orders }, Deadline()).ResponseAsync)
             .ToList();
-        await WaitUntilAsync(() => host.Db.Runs == 1);
-        await Task.Delay(100); // every call has arrived and joined the running evaluation
+        await WaitUntilAsync(() => host.Db.Runs == 1 && host.Arrivals.Count == checks.Count);
         release.SetResult();
 
         foreach (var check in checks)
@@ -543,15 +543,32 @@ public sealed class HealthAndReflectionTests
         }
     }
 
+    /// <summary>Counts unary calls once their handler has run up to its first wait (a health check has joined its evaluation by then).</summary>
+    private sealed class ArrivalCounter : Interceptor
+    {
+        private int count;
+
+        public int Count => Volatile.Read(ref count);
+
+        public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
+            TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
+        {
+            var handling = continuation(request, context);
+            Interlocked.Increment(ref count);
+            return await handling;
+        }
+    }
+
     /// <summary>
     /// Kestrel on a loopback HTTP/2 port with health (checks "db" tagged Orders, "cache" tagged Catalog), reflection
     /// and the interop TestService. The periodic publisher is held back; <see cref="PublishAsync"/> publishes now.
     /// </summary>
     private sealed class TestHost : IAsyncDisposable
     {
-        private TestHost(WebApplication app, int port, SwitchCheck db, SwitchCheck cache, IDisposable testService)
+        private TestHost(WebApplication app, int port, SwitchCheck db, SwitchCheck cache, ArrivalCounter arrivals, IDisposable testService)
         {
             App = app;
+            Arrivals = arrivals;
             TestService = testService;
             Channel = GrpcChannel.ForAddress($"http://127.0.0.1:{port}");
             Db = db;
@@ -566,6 +583,9 @@ public sealed class HealthAndReflectionTests
 
         public SwitchCheck Cache { get; }
 
+        /// <summary>Unary calls that have reached their handler.</summary>
+        public ArrivalCounter Arrivals { get; }
+
         /// <summary>Disposing it unmaps the interop TestService.</summary>
         public IDisposable TestService { get; }
 
@@ -577,6 +597,9 @@ public sealed class HealthAndReflectionTests
             builder.WebHost.ConfigureKestrel(kestrel =>
                 kestrel.Listen(System.Net.IPAddress.Loopback, port, listen => listen.Protocols = HttpProtocols.Http2));
             builder.Services.Configure<HealthCheckPublisherOptions>(options => options.Delay = TimeSpan.FromHours(1));
+            var arrivals = new ArrivalCounter();
+            builder.Services.AddSingleton(arrivals);
+            builder.Services.AddGrpc(grpc => grpc.Interceptors.Add<ArrivalCounter>());
             builder.Services.AddGrpcReflection();
             var db = new SwitchCheck();
             var cache = new SwitchCheck();
@@ -588,7 +611,7 @@ public sealed class HealthAndReflectionTests
             app.MapGrpcReflectionService();
             var testService = app.MapGrpcService<TestServiceImpl>();
             await app.StartAsync();
-            return new TestHost(app, port, db, cache, testService);
+            return new TestHost(app, port, db, cache, arrivals, testService);
         }
 
         /// <summary>What the periodic publisher does: one evaluation of every check, published to the health service.</summary>

@@ -7,6 +7,7 @@ using Krakow.Host.Tests.Infrastructure;
 using Krakow.Host.Tests.Probe;
 using Krakow.Metropolis.V1;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
 using Shouldly;
 
 namespace Krakow.Host.Tests.Hosting;
@@ -109,12 +110,15 @@ public sealed class HostBehaviourTests
     [Fact]
     public async Task Shutdown_lets_a_call_in_flight_finish()
     {
-        var host = await PlatformHost.StartAsync(configureApp: app => app.MapGrpcService<HostProbeService>());
+        var signals = new HostProbeSignals();
+        var host = await PlatformHost.StartAsync(
+            configure: builder => builder.Services.AddSingleton(signals),
+            configureApp: app => app.MapGrpcService<HostProbeService>());
         await using var _ = host;
         var client = new HostProbe.HostProbeClient(host.Channel);
 
         var inFlight = client.SlowAsync(new SlowRequest { DelayMs = 1500 }).ResponseAsync;
-        await Task.Delay(300);
+        await signals.SlowCallStarted.Task.WaitAsync(TimeSpan.FromSeconds(30));
         var stopping = host.StopAsync();
         var reply = await inFlight;
         await stopping;
