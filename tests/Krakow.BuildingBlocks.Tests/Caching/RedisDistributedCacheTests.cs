@@ -1,5 +1,6 @@
 using Krakow.BuildingBlocks.Caching;
 using Krakow.BuildingBlocks.Tests.Infrastructure;
+using Krakow.Tests.Shared;
 using Microsoft.Extensions.Caching.Distributed;
 using Shouldly;
 using StackExchange.Redis;

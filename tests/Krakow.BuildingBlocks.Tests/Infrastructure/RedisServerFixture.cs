@@ -1,3 +1,5 @@
+using Krakow.Tests.Shared;
+
 namespace Krakow.BuildingBlocks.Tests.Infrastructure;
 
 /// <summary>One redis-server shared by a test class whose tests never stop it (each test uses its own keys/prefix).</summary>

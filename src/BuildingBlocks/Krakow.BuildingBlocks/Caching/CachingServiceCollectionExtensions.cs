@@ -40,7 +40,7 @@ public static class CachingServiceCollectionExtensions
         }
 
         Validate(settings);
-        var useRedis = !string.IsNullOrWhiteSpace(settings.Configuration);
+        var useRedis = RedisCacheOptions.IsConfigured(configuration);
         if (useRedis)
         {
             RedisConfiguration.Parse(settings.Configuration);

@@ -34,6 +34,10 @@ public sealed class RedisCacheOptions
     /// </summary>
     public int MaxPendingInvalidations { get; set; } = 10_000;
 
+    /// <summary>Whether the configuration names a Redis (<c>Redis:Configuration</c> is not blank).</summary>
+    public static bool IsConfigured(Microsoft.Extensions.Configuration.IConfiguration configuration) =>
+        !string.IsNullOrWhiteSpace(configuration[SectionName + ":" + nameof(Configuration)]);
+
     internal string EffectiveInstanceName =>
         string.IsNullOrEmpty(InstanceName) ? DefaultInstanceName : InstanceName;
 }

@@ -11,7 +11,9 @@ namespace Krakow.BuildingBlocks.Security;
 /// <summary>
 /// The <see cref="RateLimitPolicies.Writes"/> policy on ASP.NET Core's rate limiter: a token bucket per caller (an
 /// API key's name, or else the remote address), refusing at once when it is empty: RESOURCE_EXHAUSTED for gRPC and
-/// gRPC-Web with the wait in the message, in <c>grpc-retry-pushback-ms</c> and as a google.rpc.RetryInfo.
+/// gRPC-Web with the wait in the message, in <c>grpc-retry-pushback-ms</c> and as a google.rpc.RetryInfo. With Redis
+/// configured the buckets live there, shared by every instance (<see cref="SharedTokenBuckets"/>); without it, or
+/// while Redis is down, each instance keeps its own.
 /// </summary>
 internal static class CallRateLimiting
 {
@@ -24,10 +26,13 @@ internal static class CallRateLimiting
             limiter.AddPolicy(RateLimitPolicies.Writes, context =>
             {
                 // Whose bucket a call draws from: the API key's, or its address's.
-                var (caller, bucket) = context.User.Identity is { IsAuthenticated: true, Name: { } name }
-                    ? ("key:" + name, authenticated)
-                    : ("address:" + AddressKey(context.Connection.RemoteIpAddress), anonymous);
-                return RateLimitPartition.GetTokenBucketLimiter(caller, _ => bucket);
+                var (caller, rate, bucket) = context.User.Identity is { IsAuthenticated: true, Name: { } name }
+                    ? ("key:" + name, options.Authenticated, authenticated)
+                    : ("address:" + AddressKey(context.Connection.RemoteIpAddress), options.Anonymous, anonymous);
+                return context.RequestServices.GetService<SharedTokenBuckets>() is { } shared
+                    ? RateLimitPartition.Get(caller, key => new SharedTokenBucketLimiter(
+                        RateLimitPolicies.Writes, key, rate, shared, new TokenBucketRateLimiter(bucket)))
+                    : RateLimitPartition.GetTokenBucketLimiter(caller, _ => bucket);
             });
             limiter.OnRejected = (rejected, _) => new ValueTask(Refuse(rejected.HttpContext, rejected.Lease, options));
         });

@@ -1,6 +1,8 @@
+using Krakow.BuildingBlocks.Caching;
 using Krakow.BuildingBlocks.Configuration;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Krakow.BuildingBlocks.Security;
 
@@ -8,7 +10,7 @@ public static class SecurityServiceCollectionExtensions
 {
     /// <summary>
     /// API-key authentication, the platform's role policies (anonymous callers stay anonymous) and its rate limits
-    /// (<see cref="RateLimitPolicies"/>).
+    /// (<see cref="RateLimitPolicies"/>), kept in Redis when one is configured.
     /// </summary>
     public static IServiceCollection AddPlatformSecurity(this IServiceCollection services, IConfiguration configuration)
     {
@@ -24,6 +26,12 @@ public static class SecurityServiceCollectionExtensions
             .AddPolicy(PlatformRoles.AdministratorPolicy, policy => policy.RequireRole(PlatformRoles.Administrator))
             .AddPolicy(PlatformRoles.PartnerPolicy, policy => policy.RequireAuthenticatedUser());
         services.AddPlatformRateLimits(RateLimitOptions.FromConfiguration(configuration));
+        if (RedisCacheOptions.IsConfigured(configuration))
+        {
+            // The Redis connection comes from AddPlatformCache, which the same setting switches on.
+            services.TryAddSingleton<SharedTokenBuckets>();
+        }
+
         return services;
     }
 

@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 
-namespace Krakow.BuildingBlocks.Tests.Infrastructure;
+namespace Krakow.Tests.Shared;
 
 /// <summary>
 /// A real <c>redis-server</c> (the Debian package), started as a child process on a free loopback port with no
