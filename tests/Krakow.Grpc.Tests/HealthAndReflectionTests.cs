@@ -9,6 +9,7 @@ using Grpc.Net.Client;
 using Grpc.Reflection.Internal;
 using Krakow.Grpc.InteropServer;
 using Krakow.Grpc.Tests.Infrastructure;
+using Krakow.Tests.Shared;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;

@@ -1,4 +1,5 @@
 using Krakow.Grpc.Tests.Infrastructure;
+using Krakow.Tests.Shared;
 using Shouldly;
 
 namespace Krakow.Grpc.Tests.Conformance;

@@ -1,4 +1,4 @@
-namespace Krakow.Grpc.Tests.Infrastructure;
+namespace Krakow.Tests.Shared;
 
 internal static class RepositoryPaths
 {

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace Krakow.Grpc.Tests.Infrastructure;
+namespace Krakow.Tests.Shared;
 
 /// <summary>Runs a conformance client of another implementation and captures what it printed.</summary>
 internal static class ExternalProcess
