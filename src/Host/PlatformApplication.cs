@@ -65,7 +65,7 @@ public static class PlatformApplication
         UseTrustedProxies(app, platform);
         app.UseCors();
         app.UseGrpcWeb(new GrpcWebOptions { DefaultEnabled = true });
-        app.UseAuthentication();
+        app.UsePlatformAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();
         app.MapPlatformHealth();

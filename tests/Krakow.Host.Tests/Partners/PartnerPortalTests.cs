@@ -32,6 +32,7 @@ public sealed class PartnerPortalTests
         var report = document.RootElement;
 
         Strings(report.GetProperty("members")).ShouldContain("1261011");
+        Refusal(report.GetProperty("members_with_revoked_key")).ShouldBe(("UNAUTHENTICATED", "The API key is not valid: it is unknown or has been revoked.", ""));
         report.GetProperty("declaration").GetString().ShouldBe("supra-local-cooperation");
         var signed = report.GetProperty("signed");
         signed.GetProperty("municipality").GetString().ShouldBe("1261011");

@@ -63,6 +63,7 @@ public sealed class RateLimitTests
         answer.StatusCode.ShouldBe(HttpStatusCode.TooManyRequests);
         answer.Headers.RetryAfter?.Delta.ShouldNotBeNull();
         answer.Headers.RetryAfter!.Delta!.Value.ShouldBeInRange(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(60));
+        (await answer.Content.ReadAsStringAsync()).ShouldStartWith(TooMany);
     }
 
     [Fact]

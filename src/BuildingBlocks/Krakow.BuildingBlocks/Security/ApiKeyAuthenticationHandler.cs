@@ -32,7 +32,7 @@ internal sealed class ApiKeyAuthenticationHandler(
 
         if (!header.StartsWith(BearerPrefix, StringComparison.OrdinalIgnoreCase) || header.Length > 512)
         {
-            return Task.FromResult(AuthenticateResult.Fail("The authorization header is not 'Bearer <api key>'."));
+            return Task.FromResult(AuthenticateResult.Fail("The authorization header is not 'Bearer <api key>'; send 'authorization: Bearer <key>' or none."));
         }
 
         var presented = Convert.FromHexString(ApiKeyOptions.Hash(header[BearerPrefix.Length..].Trim()));
@@ -47,11 +47,19 @@ internal sealed class ApiKeyAuthenticationHandler(
             }
         }
 
-        return Task.FromResult(AuthenticateResult.Fail("Unknown API key."));
+        return Task.FromResult(AuthenticateResult.Fail("The API key is not valid: it is unknown or has been revoked."));
     }
 
-    protected override Task HandleChallengeAsync(AuthenticationProperties properties) =>
-        GrpcAwareRefusal.WriteAsync(Context, StatusCodes.Status401Unauthorized, grpcStatus: 16, "A valid API key is required (authorization: Bearer <key>).");
+    /// <summary>Refuses with what was wrong with the key presented, or says that one is needed.</summary>
+    protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
+    {
+        var failure = (await HandleAuthenticateOnceSafeAsync().ConfigureAwait(false)).Failure;
+        await GrpcAwareRefusal.WriteAsync(
+            Context,
+            StatusCodes.Status401Unauthorized,
+            grpcStatus: 16,
+            failure is null ? "A valid API key is required (authorization: Bearer <key>)." : failure.Message).ConfigureAwait(false);
+    }
 
     protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
         GrpcAwareRefusal.WriteAsync(Context, StatusCodes.Status403Forbidden, grpcStatus: 7, "The API key does not carry a role allowed to call this method.");

@@ -5,7 +5,10 @@ using Microsoft.AspNetCore.Http;
 
 namespace Krakow.BuildingBlocks.Security;
 
-/// <summary>Refuses a request: a gRPC or gRPC-Web call gets a Trailers-Only gRPC status, anything else the HTTP status.</summary>
+/// <summary>
+/// Refuses a request: a gRPC or gRPC-Web call gets a Trailers-Only gRPC status, anything else the HTTP status with
+/// the message as plain text.
+/// </summary>
 internal static class GrpcAwareRefusal
 {
     /// <summary>
@@ -23,7 +26,8 @@ internal static class GrpcAwareRefusal
                 context.Response.Headers.RetryAfter = ((int)Math.Ceiling(wait.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
             }
 
-            return Task.CompletedTask;
+            context.Response.ContentType = "text/plain; charset=utf-8";
+            return context.Response.WriteAsync(message, context.RequestAborted);
         }
 
         context.Response.StatusCode = StatusCodes.Status200OK;

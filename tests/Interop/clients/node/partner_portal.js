@@ -175,6 +175,7 @@ async function main() {
 
   const registry = await unary(members, 'ListMembers', {});
   report.members = registry.ok ? registry.reply.members.map((m) => m.id) : registry.error;
+  report.members_with_revoked_key = (await unary(members, 'ListMembers', {}, withKey(`revoked-${options['api-key']}`))).error;
 
   const declared = await unary(declarations, 'ListDeclarations', {});
   const declarationId = declared.ok ? declared.reply.declarations[0]?.id : undefined;

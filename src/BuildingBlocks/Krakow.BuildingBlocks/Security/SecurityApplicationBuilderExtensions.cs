@@ -1,0 +1,30 @@
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Builder;
+
+namespace Krakow.BuildingBlocks.Security;
+
+public static class SecurityApplicationBuilderExtensions
+{
+    /// <summary>
+    /// Authentication, then a refusal (UNAUTHENTICATED, saying what is wrong with the key) for any request that
+    /// presents a key that does not authenticate, on public methods too: a portal with a mistyped or revoked key
+    /// learns it at its first call, instead of being served, and rate-limited, as an anonymous caller.
+    /// </summary>
+    public static IApplicationBuilder UsePlatformAuthentication(this IApplicationBuilder app)
+    {
+        app.UseAuthentication();
+        app.Use(async (context, next) =>
+        {
+            if (context.User.Identity?.IsAuthenticated != true
+                && context.Request.Headers.Authorization.Count > 0
+                && (await context.AuthenticateAsync().ConfigureAwait(false)).Failure is not null)
+            {
+                await context.ChallengeAsync().ConfigureAwait(false);
+                return;
+            }
+
+            await next(context).ConfigureAwait(false);
+        });
+        return app;
+    }
+}
