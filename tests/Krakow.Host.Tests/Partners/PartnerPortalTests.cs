@@ -7,24 +7,28 @@ using Shouldly;
 namespace Krakow.Host.Tests.Partners;
 
 /// <summary>
-/// A partner municipality's portal in another language, on libraries nobody here wrote: Node's @grpc/grpc-js with
-/// the platform's .proto files loaded as they are by @grpc/proto-loader (tests/Interop/clients/node/partner_portal.js).
-/// It runs against the real host and reports what it saw; this test judges the report.
+/// A partner municipality's portal in another language, on libraries nobody here wrote, with the platform's .proto
+/// files as shipped: Node's @grpc/grpc-js loading them with @grpc/proto-loader, and Python's grpcio (the gRPC
+/// C-core) with stubs grpc_tools.protoc generates (tests/Interop/clients/*/partner_portal.*). Each runs against the
+/// real host and reports what it saw, in the same shape; this test judges the report.
 /// </summary>
 public sealed class PartnerPortalTests
 {
-    [Fact]
-    public async Task A_node_portal_with_the_protos_as_shipped_signs_applies_and_exports_and_reads_every_refusal()
+    [Theory]
+    [InlineData("node")]
+    [InlineData("python")]
+    public async Task A_portal_with_the_protos_as_shipped_signs_applies_and_exports_and_reads_every_refusal(string language)
     {
         await using var host = await PlatformHost.StartAsync();
+        (string Program, string Script) client = language == "node" ? ("node", "partner_portal.js") : ("/usr/bin/python3", "partner_portal.py");
 
         var (exitCode, output) = await ExternalProcess.RunAsync(
-            "node",
+            client.Program,
             [
-                "partner_portal.js", "--address", "127.0.0.1:" + host.GrpcPort.ToString(CultureInfo.InvariantCulture),
+                client.Script, "--address", "127.0.0.1:" + host.GrpcPort.ToString(CultureInfo.InvariantCulture),
                 "--api-key", TestApiKeys.Krakow, "--municipality", "1261011", "--other-municipality", TestApiKeys.ZielonkiTeryt,
             ],
-            Path.Combine(RepositoryPaths.InteropClients, "node"),
+            Path.Combine(RepositoryPaths.InteropClients, language),
             TimeSpan.FromSeconds(120));
 
         exitCode.ShouldBe(0, output);
