@@ -120,6 +120,38 @@ public abstract class MetropolisApiTests(DatabaseKind databaseKind) : IAsyncLife
     }
 
     [Fact]
+    public async Task A_joined_at_that_is_not_a_timestamp_is_invalid_argument()
+    {
+        var request = ValidMunicipality("1206162", "Zielonki");
+        request.JoinedAt = new Google.Protobuf.WellKnownTypes.Timestamp { Seconds = 0, Nanos = -1 };
+
+        var error = await Should.ThrowAsync<RpcException>(() => Members.RegisterMemberAsync(request, TestApiKeys.As(TestApiKeys.Administrator)).ResponseAsync);
+
+        error.StatusCode.ShouldBe(StatusCode.InvalidArgument);
+        FieldsOf(error).ShouldBe(["joined_at"]);
+    }
+
+    [Fact]
+    public async Task Registrations_racing_for_one_id_register_it_once_and_the_others_hear_already_exists()
+    {
+        var attempts = await Task.WhenAll(Enumerable.Range(0, 8).Select(async _ =>
+        {
+            try
+            {
+                await Members.RegisterMemberAsync(ValidMunicipality("1206162", "Zielonki"), TestApiKeys.As(TestApiKeys.Administrator));
+                return StatusCode.OK;
+            }
+            catch (RpcException e)
+            {
+                return e.StatusCode;
+            }
+        }));
+
+        attempts.Count(code => code == StatusCode.OK).ShouldBe(1);
+        attempts.Where(code => code != StatusCode.OK).ShouldAllBe(code => code == StatusCode.AlreadyExists);
+    }
+
+    [Fact]
     public async Task A_member_cannot_be_registered_twice()
     {
         var error = await Should.ThrowAsync<RpcException>(() =>
@@ -158,6 +190,18 @@ public abstract class MetropolisApiTests(DatabaseKind databaseKind) : IAsyncLife
         nonMember.StatusCode.ShouldBe(StatusCode.FailedPrecondition);
         anonymous.StatusCode.ShouldBe(StatusCode.Unauthenticated);
         (await DeclarationsApi.ListSignatoriesAsync(new ListSignatoriesRequest { DeclarationId = "supra-local-cooperation" })).Signatures.ShouldBeEmpty();
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("a-declaration-id-that-is-longer-than-sixty-four-characters-is-not-one-we-issue")]
+    public async Task Signatories_of_a_declaration_id_that_cannot_be_one_are_invalid_argument(string declarationId)
+    {
+        var error = await Should.ThrowAsync<RpcException>(() =>
+            DeclarationsApi.ListSignatoriesAsync(new ListSignatoriesRequest { DeclarationId = declarationId }).ResponseAsync);
+
+        error.StatusCode.ShouldBe(StatusCode.InvalidArgument);
+        FieldsOf(error).ShouldBe(["declaration_id"]);
     }
 
     private static RegisterMemberRequest ValidMunicipality(string teryt, string name) => new()

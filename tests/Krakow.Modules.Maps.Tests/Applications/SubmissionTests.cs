@@ -167,6 +167,16 @@ public sealed class SubmissionTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_campaign_id_longer_than_any_campaigns_is_invalid_and_not_quoted_back()
+    {
+        var error = await Should.ThrowAsync<RpcException>(() => host.Applications.SubmitApplicationAsync(Submission(new string('e', 100_000), "gifts")).ResponseAsync);
+
+        error.StatusCode.ShouldBe(StatusCode.InvalidArgument);
+        RpcErrors.FieldsOf(error).ShouldBe(["campaign_id"]);
+        error.Status.Detail.Length.ShouldBeLessThan(200);
+    }
+
+    [Fact]
     public async Task An_unknown_category_is_a_violation_on_the_category_answer()
     {
         var error = await Should.ThrowAsync<RpcException>(() => host.Applications.SubmitApplicationAsync(Submission(TestCampaigns.Gastronomy, "retail")).ResponseAsync);

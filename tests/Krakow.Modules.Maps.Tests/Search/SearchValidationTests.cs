@@ -77,6 +77,34 @@ public sealed class SearchValidationTests(SearchFixture fixture) : IClassFixture
     }
 
     [Fact]
+    public async Task The_refusal_of_a_filter_stays_small_however_large_the_filter()
+    {
+        // Past 50 ids a list is refused as a whole, echoing nothing.
+        var crowded = new ListingFilter();
+        crowded.CampaignIds.Add(Enumerable.Repeat("x", 51));
+        crowded.CategoryIds.Add(Enumerable.Repeat(new string('y', 100), 5000));
+        var tooMany = await SearchWithAsync(crowded);
+        ViolationsOf(tooMany).ShouldBe([
+            ("filter.campaign_ids", "must list at most 50 ids (got 51)"),
+            ("filter.category_ids", "must list at most 50 ids (got 5000)")]);
+
+        // Fifty unknown ids: the details list the first 20, the message the first 5 and how many there are.
+        var unknown = new ListingFilter();
+        unknown.CategoryIds.Add(Enumerable.Range(0, 50).Select(i => $"unknown-{i}"));
+        var manyUnknown = await SearchWithAsync(unknown);
+        ViolationsOf(manyUnknown).Select(v => v.Field).ShouldBe(Enumerable.Range(0, 20).Select(i => $"filter.category_ids[{i}]"));
+        manyUnknown.Status.Detail.ShouldStartWith("50 fields are invalid: filter.category_ids[0]: 'unknown-0' is not a category of any campaign; ");
+        manyUnknown.Status.Detail.ShouldEndWith("filter.category_ids[4]: 'unknown-4' is not a category of any campaign; … (the first 20 in the google.rpc.BadRequest details)");
+
+        // An id past 64 characters is refused without being quoted back.
+        var longId = new ListingFilter();
+        longId.CampaignIds.Add(new string('z', 100_000));
+        var tooLong = await SearchWithAsync(longId);
+        ViolationsOf(tooLong).ShouldBe([("filter.campaign_ids[0]", "is required, at most 64 characters")]);
+        tooLong.Status.Detail.Length.ShouldBeLessThan(200);
+    }
+
+    [Fact]
     public async Task A_view_the_api_does_not_define_is_refused_along_with_the_other_problems()
     {
         var nearby = ViolationsOf(await Should.ThrowAsync<RpcException>(() => Host.Listings.SearchNearbyAsync(
@@ -95,6 +123,10 @@ public sealed class SearchValidationTests(SearchFixture fixture) : IClassFixture
         viewport.Select(v => v.Field).ShouldBe(["page_size", "view"], ignoreOrder: true);
         viewport.Single(v => v.Field == "view").Description.ShouldContain("(got -1)");
     }
+
+    private Task<RpcException> SearchWithAsync(ListingFilter filter) =>
+        Should.ThrowAsync<RpcException>(() => Host.Listings.SearchNearbyAsync(
+            new SearchNearbyRequest { Center = Point(50, 19.9), RadiusMeters = 100, Filter = filter }).ResponseAsync);
 
     [Fact]
     public async Task Limits_themselves_are_accepted()
@@ -178,12 +210,15 @@ public sealed class SearchValidationTests(SearchFixture fixture) : IClassFixture
         unknown.StatusCode.ShouldBe(StatusCode.NotFound);
         unknown.Status.Detail.ShouldBe("No listing with id 'nobody@nowhere'.");
 
-        var emptyCampaign = await Should.ThrowAsync<RpcException>(async () =>
+        foreach (var id in new[] { "", new string('c', 65) })
         {
-            using var call = Host.Listings.ExportCampaign(new ExportCampaignRequest());
-            await call.ResponseStream.MoveNext(CancellationToken.None);
-        });
-        ViolationsOf(emptyCampaign).ShouldHaveSingleItem().Field.ShouldBe("campaign_id");
+            var notAnId = await Should.ThrowAsync<RpcException>(async () =>
+            {
+                using var call = Host.Listings.ExportCampaign(new ExportCampaignRequest { CampaignId = id });
+                await call.ResponseStream.MoveNext(CancellationToken.None);
+            });
+            ViolationsOf(notAnId).ShouldBe([("campaign_id", "is required, at most 64 characters")]);
+        }
 
         var unknownCampaign = await Should.ThrowAsync<RpcException>(async () =>
         {

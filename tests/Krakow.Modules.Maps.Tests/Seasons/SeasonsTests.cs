@@ -70,6 +70,12 @@ public abstract class SeasonsTests(DatabaseKind database) : IAsyncLifetime
         var unknown = await Should.ThrowAsync<RpcException>(() => SeasonsApi.OpenNextSeasonAsync(
             new OpenNextSeasonRequest(Next(now, null, close: true)) { CampaignId = "no-such-campaign" }, Pact.AsAdministrator).ResponseAsync);
         unknown.StatusCode.ShouldBe(StatusCode.NotFound);
+        var notTimestamps = new OpenNextSeasonRequest(Next(now.AddDays(7), null, close: true));
+        notTimestamps.Window.StartsAt.Nanos = 1_000_000_000;
+        notTimestamps.Window.EndsAt = new Timestamp { Seconds = -70_000_000_000 };
+        var invalid = await Should.ThrowAsync<RpcException>(() => SeasonsApi.OpenNextSeasonAsync(notTimestamps, Pact.AsAdministrator).ResponseAsync);
+        invalid.StatusCode.ShouldBe(StatusCode.InvalidArgument);
+        RpcErrors.FieldsOf(invalid).ShouldBe(["window.starts_at", "window.ends_at"]);
 
         // Ended now, by the administrator: the new season starts next week, so until then there is no live map.
         var catalog = host.Services.GetRequiredService<ICampaignCatalog>();
@@ -83,9 +89,12 @@ public abstract class SeasonsTests(DatabaseKind database) : IAsyncLifetime
         campaigns.Select(c => (c.Season, c.Status)).ShouldBe([(2, CampaignStatus.Upcoming), (1, CampaignStatus.Archived)]);
         (await host.Campaigns.GetCampaignAsync(new GetCampaignRequest { CampaignId = Pact.Id })).Season.ShouldBe(2);
 
-        // A retry of the same call opens nothing more.
+        // A retry of the same call opens nothing more, even one that comes after the new season has started.
         var retried = await Should.ThrowAsync<RpcException>(() => SeasonsApi.OpenNextSeasonAsync(Next(now.AddDays(7), null, close: true, season: 2), Pact.AsAdministrator).ResponseAsync);
         retried.StatusCode.ShouldBe(StatusCode.AlreadyExists);
+        host.Clock.Set(now.AddDays(8));
+        var late = await Should.ThrowAsync<RpcException>(() => SeasonsApi.OpenNextSeasonAsync(Next(now.AddDays(7), null, close: true, season: 2), Pact.AsAdministrator).ResponseAsync);
+        late.StatusCode.ShouldBe(StatusCode.AlreadyExists);
     }
 
     [Fact]

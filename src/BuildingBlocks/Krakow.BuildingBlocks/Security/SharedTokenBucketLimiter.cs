@@ -39,7 +39,8 @@ internal sealed class SharedTokenBucketLimiter(string policy, string caller, Cal
 
     public override bool TryReplenish() => local.TryReplenish();
 
-    public override RateLimiterStatistics? GetStatistics() => local.GetStatistics();
+    /// <summary>None: the counts that matter are in Redis, and the local bucket's would mislead.</summary>
+    public override RateLimiterStatistics? GetStatistics() => null;
 
     protected override RateLimitLease AttemptAcquireCore(int permitCount) => NotDecidedHere.Instance;
 

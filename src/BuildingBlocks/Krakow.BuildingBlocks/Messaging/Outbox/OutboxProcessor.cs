@@ -1,12 +1,10 @@
 using System.Text.Json;
 using Krakow.BuildingBlocks.Contracts.Events;
 using Krakow.BuildingBlocks.Persistence;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Npgsql;
 
 namespace Krakow.BuildingBlocks.Messaging.Outbox;
 
@@ -186,7 +184,7 @@ internal sealed class OutboxProcessor<TContext>(
         {
             await db.SaveChangesAsync(CancellationToken.None);
         }
-        catch (DbUpdateException ex) when (IsUniqueViolation(ex))
+        catch (DbUpdateException ex) when (ex.IsUniqueViolation())
         {
             // Another host delivered it too (this host's claim had timed out): at least once, as promised.
             entry.State = EntityState.Detached;
@@ -218,11 +216,4 @@ internal sealed class OutboxProcessor<TContext>(
     }
 
     private DateTime UtcNow() => timeProvider.GetUtcNow().UtcDateTime;
-
-    private static bool IsUniqueViolation(DbUpdateException ex) => ex.InnerException switch
-    {
-        PostgresException pg => pg.SqlState == PostgresErrorCodes.UniqueViolation,
-        SqliteException sqlite => sqlite.SqliteErrorCode == 19, // SQLITE_CONSTRAINT
-        _ => false,
-    };
 }

@@ -43,7 +43,7 @@ internal sealed class MembersRegistryService(MemberDirectory directory) : Member
     public override async Task<Member> GetMember(GetMemberRequest request, ServerCallContext context)
     {
         var violations = new FieldViolations();
-        violations.Require(request.Id.Length is > 0 and <= 64, "id", "is required, at most 64 characters");
+        violations.RequireId(request.Id, "id");
         violations.ThrowIfAny();
         var member = await directory.FindAsync(request.Id, context.CancellationToken)
             ?? throw new RpcException(new Status(StatusCode.NotFound, $"No member with id '{request.Id}'."));
@@ -53,13 +53,17 @@ internal sealed class MembersRegistryService(MemberDirectory directory) : Member
     [Authorize(Policy = PlatformRoles.AdministratorPolicy)]
     public override async Task<Member> RegisterMember(RegisterMemberRequest request, ServerCallContext context)
     {
+        var violations = new FieldViolations();
+        var joinedAt = violations.Timestamp(request.JoinedAt, "joined_at");
+        violations.ThrowIfAny();
+
         var member = await directory.RegisterAsync(
             request.Id,
             request.Kind.ToDomain(),
             request.Name?.Pl ?? string.Empty,
             request.Name?.En ?? string.Empty,
             request.CountryCode,
-            request.JoinedAt?.ToDateTimeOffset(),
+            joinedAt,
             context.CancellationToken);
         return member.ToProto();
     }

@@ -1,4 +1,5 @@
 using Grpc.Core;
+using Krakow.BuildingBlocks.Persistence;
 using Krakow.BuildingBlocks.Validation;
 using Krakow.Modules.Metropolis.Contracts;
 using Krakow.Modules.Metropolis.Domain;
@@ -20,7 +21,7 @@ internal sealed class DeclarationBook(MetropolisDbContext db, MemberDirectory me
         string declarationId, string municipalityId, string signedBy, string? callerName, CancellationToken cancellationToken)
     {
         var violations = new FieldViolations();
-        violations.Require(declarationId.Length > 0, "declaration_id", "is required");
+        violations.RequireId(declarationId, "declaration_id");
         violations.Require(MemberId.IsMunicipalityCode(municipalityId), "municipality_id", "must be the 7-digit TERYT code of a member municipality");
         violations.Require(!string.IsNullOrWhiteSpace(signedBy) && signedBy.Length <= 200, "signed_by", "is required, at most 200 characters");
         violations.ThrowIfAny();
@@ -53,7 +54,7 @@ internal sealed class DeclarationBook(MetropolisDbContext db, MemberDirectory me
         {
             await db.SaveChangesAsync(cancellationToken);
         }
-        catch (DbUpdateException)
+        catch (DbUpdateException ex) when (ex.IsUniqueViolation())
         {
             // Two signing calls raced; the primary key kept the second one out.
             throw new RpcException(new Status(StatusCode.AlreadyExists, $"Municipality {municipalityId} has already signed '{declarationId}'."));
@@ -64,6 +65,10 @@ internal sealed class DeclarationBook(MetropolisDbContext db, MemberDirectory me
 
     public async Task<IReadOnlyList<(DeclarationSignature Signature, MemberSnapshot? Municipality)>> ListSignaturesAsync(string declarationId, CancellationToken cancellationToken)
     {
+        var violations = new FieldViolations();
+        violations.RequireId(declarationId, "declaration_id");
+        violations.ThrowIfAny();
+
         if (!await db.Declarations.AnyAsync(d => d.Id == declarationId, cancellationToken))
         {
             throw new RpcException(new Status(StatusCode.NotFound, $"Declaration '{declarationId}' does not exist."));

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Grpc.Core;
+using Krakow.BuildingBlocks.Persistence;
 using Krakow.Modules.Metropolis.Contracts;
 using Krakow.Modules.Metropolis.Domain;
 using Krakow.Modules.Metropolis.Infrastructure;
@@ -42,7 +43,16 @@ internal sealed class MemberDirectory(MetropolisDbContext db, IDistributedCache 
 
         db.Members.Add(member);
         db.Publish(new MemberRegistered(member.Id, member.Kind.ToString(), member.NamePl, member.NameEn));
-        await db.SaveChangesAsync(cancellationToken);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException ex) when (ex.IsUniqueViolation())
+        {
+            // Two registrations raced; the primary key kept the second one out.
+            throw new RpcException(new Status(StatusCode.AlreadyExists, $"Member '{member.Id}' is already registered."));
+        }
+
         await cache.RemoveAsync(AllMembersCacheKey, cancellationToken);
         return MemberSnapshot.From(member);
     }

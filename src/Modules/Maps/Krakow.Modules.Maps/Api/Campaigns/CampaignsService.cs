@@ -28,7 +28,7 @@ internal sealed class CampaignsService(CampaignListCache campaigns, TimeProvider
     public override async Task<V1.Campaign> GetCampaign(V1.GetCampaignRequest request, ServerCallContext context)
     {
         var violations = new FieldViolations();
-        violations.Require(request.CampaignId.Length is > 0 and <= 64, "campaign_id", "is required, at most 64 characters");
+        violations.RequireId(request.CampaignId, "campaign_id");
         violations.ThrowIfAny();
 
         var campaign = (await campaigns.GetAsync(context.CancellationToken)).FirstOrDefault(c => c.Id == request.CampaignId)

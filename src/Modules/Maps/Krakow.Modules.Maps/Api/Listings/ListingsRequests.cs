@@ -27,6 +27,9 @@ internal static class ListingsRequests
     public const double MaxRadiusMeters = 50_000;
     public const int MaxTextLength = 200;
 
+    /// <summary>How many campaign ids, and how many category ids, a filter may list.</summary>
+    public const int MaxFilterIds = 50;
+
     /// <summary>Adds violations for a missing point or coordinates that are not a WGS 84 position.</summary>
     public static bool RequirePoint(GeoPoint? point, string field, FieldViolations violations)
     {
@@ -112,17 +115,29 @@ internal static class ListingsRequests
             return ListingFilterSpec.None;
         }
 
+        if (filter.CampaignIds.Count > MaxFilterIds || filter.CategoryIds.Count > MaxFilterIds)
+        {
+            violations.Require(filter.CampaignIds.Count <= MaxFilterIds, "filter.campaign_ids", $"must list at most {MaxFilterIds} ids (got {filter.CampaignIds.Count})");
+            violations.Require(filter.CategoryIds.Count <= MaxFilterIds, "filter.category_ids", $"must list at most {MaxFilterIds} ids (got {filter.CategoryIds.Count})");
+            return ListingFilterSpec.None;
+        }
+
         var named = new List<CampaignSnapshot>();
         for (var i = 0; i < filter.CampaignIds.Count; i++)
         {
             var id = filter.CampaignIds[i];
+            if (!violations.RequireId(id, $"filter.campaign_ids[{i}]"))
+            {
+                continue;
+            }
+
             if (catalog.Find(id) is { } campaign)
             {
                 named.Add(campaign);
             }
             else
             {
-                violations.Add($"filter.campaign_ids[{i}]", id.Length == 0 ? "must not be empty" : $"'{id}' is not a campaign");
+                violations.Add($"filter.campaign_ids[{i}]", $"'{id}' is not a campaign");
             }
         }
 
@@ -130,12 +145,17 @@ internal static class ListingsRequests
         for (var i = 0; i < filter.CategoryIds.Count; i++)
         {
             var id = filter.CategoryIds[i];
+            if (!violations.RequireId(id, $"filter.category_ids[{i}]"))
+            {
+                continue;
+            }
+
             if (!scope.Any(c => c.Definition.Categories.Any(category => category.Id == id)))
             {
                 var where = filter.CampaignIds.Count > 0
                     ? "a category of " + (named.Count == 0 ? "the named campaigns" : string.Join(", ", named.Select(c => $"'{c.Id}'")))
                     : "a category of any campaign";
-                violations.Add($"filter.category_ids[{i}]", id.Length == 0 ? "must not be empty" : $"'{id}' is not {where}");
+                violations.Add($"filter.category_ids[{i}]", $"'{id}' is not {where}");
             }
         }
 

@@ -86,7 +86,7 @@ internal sealed class ListingsService(ListingSearch search, ICampaignCatalog cat
     public override async Task ExportCampaign(ExportCampaignRequest request, IServerStreamWriter<GeoJsonChunk> responseStream, ServerCallContext context)
     {
         var violations = new FieldViolations();
-        violations.Require(request.CampaignId.Length > 0, "campaign_id", "is required");
+        violations.RequireId(request.CampaignId, "campaign_id");
         violations.ThrowIfAny();
 
         var plan = await WhenIndexReady(export.PrepareAsync(request.CampaignId, context.CancellationToken))

@@ -71,7 +71,7 @@ internal sealed class ModerationService(ModerationDesk desk) : V1.Moderation.Mod
     public override async Task<V1.ListDecisionsResponse> ListDecisions(V1.ListDecisionsRequest request, ServerCallContext context)
     {
         var violations = new FieldViolations();
-        violations.Require(request.ApplicationId.Length is > 0 and <= 64, "application_id", "is required, at most 64 characters");
+        violations.RequireId(request.ApplicationId, "application_id");
         violations.ThrowIfAny();
         var response = new V1.ListDecisionsResponse();
         response.Decisions.Add((await desk.ListDecisionsAsync(request.ApplicationId, context.CancellationToken)).Select(d => d.ToProto()));
@@ -86,7 +86,7 @@ internal sealed class ModerationService(ModerationDesk desk) : V1.Moderation.Mod
         violations ??= new FieldViolations();
         if (applicationId is not null)
         {
-            violations.Require(applicationId.Length is > 0 and <= 64, "application_id", "is required, at most 64 characters");
+            violations.RequireId(applicationId, "application_id");
         }
 
         var comment = TextPolicy.Clean(raw, multiline: true, TextPolicy.DefaultMaxLength, out var problem);

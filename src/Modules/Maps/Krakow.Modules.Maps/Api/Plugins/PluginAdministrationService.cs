@@ -31,7 +31,7 @@ internal sealed class PluginAdministrationService(PluginRegistry registry) : V1.
     public override async Task<V1.Plugin> ReloadPlugin(V1.ReloadPluginRequest request, ServerCallContext context)
     {
         var violations = new FieldViolations();
-        violations.Require(request.Id.Length is > 0 and <= 64, "id", "is required, at most 64 characters");
+        violations.RequireId(request.Id, "id");
         violations.ThrowIfAny();
 
         var entry = registry.FindById(request.Id)

@@ -31,14 +31,15 @@ internal sealed class SeasonsService(SeasonDesk seasons, ReconfirmationDesk reco
         var violations = new FieldViolations();
         RequireCampaignId(request.CampaignId, violations);
         violations.Require(request.Window?.StartsAt is not null, "window.starts_at", "is required");
+        var startsAt = violations.Timestamp(request.Window?.StartsAt, "window.starts_at");
+        var endsAt = violations.Timestamp(request.Window?.EndsAt, "window.ends_at");
         violations.Require(request.Season >= 0, "season", "must be 0 (the next season) or the number of the next season");
         violations.ThrowIfAny();
 
-        var window = request.Window!;
         var command = new OpenSeasonCommand(
             request.CampaignId,
-            window.StartsAt.ToDateTimeOffset(),
-            window.EndsAt?.ToDateTimeOffset(),
+            startsAt!.Value,
+            endsAt,
             request.CloseCurrentSeason,
             request.Season,
             context.GetHttpContext().User.Identity?.Name ?? "unknown");
@@ -80,7 +81,7 @@ internal sealed class SeasonsService(SeasonDesk seasons, ReconfirmationDesk reco
         (await reconfirmations.ReconfirmAsync(request.ApplicationId, request.EditToken, context.CancellationToken)).ToProto();
 
     private static void RequireCampaignId(string campaignId, FieldViolations violations) =>
-        violations.Require(campaignId.Length is > 0 and <= 64, "campaign_id", "is required, at most 64 characters");
+        violations.RequireId(campaignId, "campaign_id");
 
     private static V1.Season ToProto(SeasonView season)
     {

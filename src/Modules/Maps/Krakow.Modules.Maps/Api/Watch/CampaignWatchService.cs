@@ -29,7 +29,7 @@ internal sealed partial class CampaignWatchService(CampaignWatcher watcher, Watc
     public override async Task WatchCampaign(V1.WatchCampaignRequest request, IServerStreamWriter<V1.ListingEvent> responseStream, ServerCallContext context)
     {
         var violations = new FieldViolations();
-        violations.Require(request.CampaignId.Length is > 0 and <= 64, "campaign_id", "is required, at most 64 characters");
+        violations.RequireId(request.CampaignId, "campaign_id");
         violations.ThrowIfAny();
 
         var http = context.GetHttpContext();

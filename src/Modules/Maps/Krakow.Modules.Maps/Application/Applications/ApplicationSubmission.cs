@@ -1,3 +1,4 @@
+using Krakow.BuildingBlocks.Persistence;
 using System.Security.Cryptography;
 using Grpc.Core;
 using Krakow.BuildingBlocks.Validation;
@@ -28,7 +29,7 @@ internal sealed class ApplicationSubmission(MapsDbContext db, CampaignGate campa
     {
         var violations = new FieldViolations();
         var keyValid = violations.Require(IdempotencyKey.IsValid(command.IdempotencyKey), "idempotency_key", IdempotencyKey.Rule);
-        if (!violations.Require(command.CampaignId.Length > 0, "campaign_id", "is required"))
+        if (!violations.RequireId(command.CampaignId, "campaign_id"))
         {
             violations.ThrowIfAny();
         }

@@ -1,4 +1,5 @@
 using Grpc.Core;
+using Krakow.BuildingBlocks.Persistence;
 using Krakow.Modules.Maps.Infrastructure;
 using Krakow.Modules.Maps.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;

@@ -1,3 +1,4 @@
+using Krakow.BuildingBlocks.Persistence;
 using System.Security.Cryptography;
 using System.Text;
 using Google.Rpc;

@@ -1,3 +1,4 @@
+using Krakow.BuildingBlocks.Persistence;
 using System.Globalization;
 using Grpc.Core;
 using Krakow.BuildingBlocks.Validation;
@@ -49,6 +50,13 @@ internal sealed class SeasonDesk(MapsDbContext db, SeasonalCampaignCatalog catal
         var campaign = RequireCampaign(command.CampaignId);
         var now = clock.GetUtcNow();
 
+        // A retry of a request that went through is told so first, however long after its window's start it comes.
+        var next = campaign.Season + 1;
+        if (command.ExpectedSeason != 0 && command.ExpectedSeason <= campaign.Season)
+        {
+            throw new RpcException(new Status(StatusCode.AlreadyExists, $"Season {command.ExpectedSeason} of campaign '{campaign.Id}' already exists; the current season is {campaign.Season}."));
+        }
+
         var violations = new FieldViolations();
         violations.Require(
             command.StartsAt >= now - StartTolerance,
@@ -60,12 +68,9 @@ internal sealed class SeasonDesk(MapsDbContext db, SeasonalCampaignCatalog catal
             "must be after window.starts_at (or absent: the season runs indefinitely)");
         violations.ThrowIfAny();
 
-        var next = campaign.Season + 1;
         if (command.ExpectedSeason != 0 && command.ExpectedSeason != next)
         {
-            throw command.ExpectedSeason <= campaign.Season
-                ? new RpcException(new Status(StatusCode.AlreadyExists, $"Season {command.ExpectedSeason} of campaign '{campaign.Id}' already exists; the current season is {campaign.Season}."))
-                : new RpcException(new Status(StatusCode.FailedPrecondition, $"The next season of campaign '{campaign.Id}' is {next}, not {command.ExpectedSeason}."));
+            throw new RpcException(new Status(StatusCode.FailedPrecondition, $"The next season of campaign '{campaign.Id}' is {next}, not {command.ExpectedSeason}."));
         }
 
         var status = campaign.StatusAt(now);

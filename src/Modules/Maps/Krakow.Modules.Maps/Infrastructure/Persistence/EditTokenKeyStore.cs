@@ -1,3 +1,4 @@
+using Krakow.BuildingBlocks.Persistence;
 using System.Security.Cryptography;
 using Krakow.BuildingBlocks.Configuration;
 using Krakow.Modules.Maps.Application.Applications;

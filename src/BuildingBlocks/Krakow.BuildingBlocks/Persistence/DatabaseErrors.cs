@@ -2,9 +2,9 @@ using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 
-namespace Krakow.Modules.Maps.Infrastructure.Persistence;
+namespace Krakow.BuildingBlocks.Persistence;
 
-internal static class DatabaseErrors
+public static class DatabaseErrors
 {
     /// <summary>The save broke a unique index or primary key (SQLite or PostgreSQL): someone else wrote the same row first.</summary>
     public static bool IsUniqueViolation(this DbUpdateException exception) => exception.InnerException switch
