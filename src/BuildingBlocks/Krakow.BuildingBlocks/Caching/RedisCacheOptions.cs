@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Configuration;
+
 namespace Krakow.BuildingBlocks.Caching;
 
 /// <summary>
@@ -35,7 +37,7 @@ public sealed class RedisCacheOptions
     public int MaxPendingInvalidations { get; set; } = 10_000;
 
     /// <summary>Whether the configuration names a Redis (<c>Redis:Configuration</c> is not blank).</summary>
-    public static bool IsConfigured(Microsoft.Extensions.Configuration.IConfiguration configuration) =>
+    public static bool IsConfigured(IConfiguration configuration) =>
         !string.IsNullOrWhiteSpace(configuration[SectionName + ":" + nameof(Configuration)]);
 
     internal string EffectiveInstanceName =>
