@@ -252,12 +252,20 @@ public sealed class OfferImageTests : IAsyncLifetime
 /// <summary>The limits come from configuration.</summary>
 public sealed class OfferImageLimitTests : IAsyncLifetime
 {
+    private const string CutOff = "The upload was cut off: each chunk must follow the last within 1 s, and the whole image arrive within 3 s. Nothing was kept; upload it again.";
+
     private MapsHost host = null!;
 
     public async Task InitializeAsync() =>
         host = await MapsHost.StartAsync(new MapsHostOptions
         {
-            Settings = new Dictionary<string, string?> { ["Maps:Images:MaxBytes"] = "10000", ["Maps:Images:MaxPixels"] = "256" },
+            Settings = new Dictionary<string, string?>
+            {
+                ["Maps:Images:MaxBytes"] = "10000",
+                ["Maps:Images:MaxPixels"] = "256",
+                ["Maps:Images:StallSeconds"] = "1",
+                ["Maps:Images:UploadSeconds"] = "3",
+            },
         });
 
     public async Task DisposeAsync() => await host.DisposeAsync();
@@ -274,5 +282,44 @@ public sealed class OfferImageLimitTests : IAsyncLifetime
         RpcErrors.DescriptionOf(bytes, "header.total_size").ShouldBe("is 10001 bytes; offer images may be at most 10000 bytes");
         RpcErrors.DescriptionOf(pixels, "chunk.data").ShouldBe("The image is 257×100 px; images may be at most 256 px a side");
         fits.Size.ShouldBe(10_000);
+    }
+
+    [Fact]
+    public async Task An_upload_that_stops_sending_or_dawdles_is_cut_off_and_leaves_nothing()
+    {
+        var submitted = await host.Applications.SubmitApplicationAsync(Submission(TestCampaigns.Christmas, "gifts"));
+        var image = TestImages.Png(100, 100, totalSize: 3000);
+
+        // Stops: the header and one chunk, then nothing, with the stream left open.
+        using var stalled = host.Applications.UploadOfferImage();
+        await stalled.RequestStream.WriteAsync(Header(submitted.Application.Id, submitted.EditToken, image.Length));
+        await stalled.RequestStream.WriteAsync(Chunk(image, 0, 100));
+        var stopped = await Should.ThrowAsync<RpcException>(() => stalled.ResponseAsync.WaitAsync(TimeSpan.FromSeconds(30)));
+
+        // Dawdles: a chunk every 0.3 s never stalls, but 30 of them take longer than the whole upload may.
+        using var dawdling = host.Applications.UploadOfferImage();
+        var slow = await Should.ThrowAsync<RpcException>(async () =>
+        {
+            await dawdling.RequestStream.WriteAsync(Header(submitted.Application.Id, submitted.EditToken, image.Length));
+            for (var offset = 0; offset < image.Length; offset += 100)
+            {
+                await dawdling.RequestStream.WriteAsync(Chunk(image, offset, 100));
+                await Task.Delay(300);
+            }
+
+            await dawdling.RequestStream.CompleteAsync();
+            await dawdling.ResponseAsync;
+        });
+
+        stopped.Status.ShouldBe(new Status(StatusCode.DeadlineExceeded, CutOff));
+        (await dawdling.ResponseAsync.ContinueWith(t => t.Exception?.InnerException as RpcException)).ShouldNotBeNull().Status
+            .ShouldBe(new Status(StatusCode.DeadlineExceeded, CutOff), slow.Message);
+        (await host.Applications.GetApplicationAsync(new ApplicationRef { ApplicationId = submitted.Application.Id, EditToken = submitted.EditToken }))
+            .OfferImageId.ShouldBeEmpty();
+        var images = Path.Combine(host.DataFolder, "images");
+        if (Directory.Exists(images))
+        {
+            Directory.EnumerateFiles(images, "*", SearchOption.AllDirectories).ShouldBeEmpty();
+        }
     }
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Google.Rpc;
 using Grpc.Core;
 using Krakow.BuildingBlocks.Validation;
@@ -37,7 +38,7 @@ internal sealed class OfferImageUpload(
         var imageFieldId = await CheckApplicationAsync(header, cancellationToken);
 
         await using var pending = blobs.BeginWrite();
-        await ReceiveAsync(pending, header.TotalSize, chunks, cancellationToken);
+        await ReceiveAsync(pending, header.TotalSize, chunks, limits, cancellationToken);
         var inspection = ImageInspector.Inspect(pending.Content, limits.MaxPixels);
         if (inspection.Header is not { } image)
         {
@@ -78,12 +79,40 @@ internal sealed class OfferImageUpload(
         return campaign.Definition.Survey.Fields.FirstOrDefault(f => f.Type == FieldType.Image)?.Id ?? StandardFields.OfferImage;
     }
 
-    private static async Task ReceiveAsync(IPendingImage pending, long totalSize, IAsyncEnumerable<UploadChunk> chunks, CancellationToken cancellationToken)
+    /// <summary>
+    /// Writes the chunks to <paramref name="pending"/>. A caller that stops sending is cut off (DEADLINE_EXCEEDED):
+    /// Kestrel's minimum data rate does not apply to a streaming call, and an open upload holds a file.
+    /// </summary>
+    private static async Task ReceiveAsync(IPendingImage pending, long totalSize, IAsyncEnumerable<UploadChunk> chunks, ImageLimits limits, CancellationToken cancellationToken)
+    {
+        using var waiting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var startedAt = Stopwatch.GetTimestamp();
+        waiting.CancelAfter(Min(limits.StallTimeout, limits.UploadTimeout));
+        try
+        {
+            await ReceiveChunksAsync(pending, totalSize, chunks, waiting.Token, () =>
+            {
+                var left = limits.UploadTimeout - Stopwatch.GetElapsedTime(startedAt);
+                waiting.CancelAfter(left > TimeSpan.Zero ? Min(limits.StallTimeout, left) : TimeSpan.Zero);
+            });
+        }
+        catch (OperationCanceledException) when (waiting.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            throw new RpcException(new Grpc.Core.Status(
+                StatusCode.DeadlineExceeded,
+                $"The upload was cut off: each chunk must follow the last within {limits.StallTimeout.TotalSeconds:0} s, and the whole image arrive within {limits.UploadTimeout.TotalSeconds:0} s. Nothing was kept; upload it again."));
+        }
+    }
+
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
+
+    private static async Task ReceiveChunksAsync(IPendingImage pending, long totalSize, IAsyncEnumerable<UploadChunk> chunks, CancellationToken cancellationToken, Action chunkReceived)
     {
         var leading = new byte[ImageFormats.SignatureLength];
         var recognised = false;
         await foreach (var chunk in chunks.WithCancellation(cancellationToken))
         {
+            chunkReceived();
             var received = pending.Length;
             if (chunk.Offset != received)
             {

@@ -103,6 +103,11 @@ internal sealed class CampaignWatcher(
         catalog.Changed += OnCatalogChanged;
         var stopping = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         using var stoppingRegistration = lifetime.ApplicationStopping.Register(() => stopping.TrySetResult());
+
+        // The caller going away ends the wait below as one of its tasks: a wait abandoned any other way would leave
+        // its continuation on the campaign's change signal, which a quiet campaign may never complete.
+        var cancelled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var cancelledRegistration = cancellationToken.Register(() => cancelled.TrySetResult());
         try
         {
             var state = resume is { } from && from.Season == campaign.Season
@@ -153,7 +158,8 @@ internal sealed class CampaignWatcher(
                     synced = true;
                 }
 
-                await Task.WhenAny(nextChange, catalogChange, stopping.Task).WaitAsync(cancellationToken);
+                await Task.WhenAny(nextChange, catalogChange, stopping.Task, cancelled.Task);
+                cancellationToken.ThrowIfCancellationRequested();
             }
         }
         finally

@@ -7,8 +7,9 @@ namespace Krakow.Modules.Maps.Infrastructure.Images;
 
 /// <summary>
 /// The offer images' settings: <c>Maps:Images:MaxBytes</c> (default 5 MiB), <c>Maps:Images:MaxPixels</c> (default
-/// 4096 a side) and <c>Maps:Images:Directory</c> (default <c>&lt;Platform:DataDirectory&gt;/images</c>, relative to the
-/// content root), read at start-up so that a bad value stops the host with one line naming the key.
+/// 4096 a side), <c>Maps:Images:StallSeconds</c> and <c>UploadSeconds</c> (default 30 and 300) and
+/// <c>Maps:Images:Directory</c> (default <c>&lt;Platform:DataDirectory&gt;/images</c>, relative to the content root),
+/// read at start-up so that a bad value stops the host with one line naming the key.
 /// </summary>
 internal sealed record ImageStorageSettings(ImageLimits Limits, string? Directory, string DataDirectory)
 {
@@ -21,10 +22,12 @@ internal sealed record ImageStorageSettings(ImageLimits Limits, string? Director
     {
         var maxBytes = Read(configuration, "MaxBytes", ImageLimits.DefaultMaxBytes, 1, MaxConfigurableBytes);
         var maxPixels = (int)Read(configuration, "MaxPixels", ImageLimits.DefaultMaxPixels, 1, 65_535);
+        var stallSeconds = Read(configuration, "StallSeconds", ImageLimits.DefaultStallSeconds, 1, 600);
+        var uploadSeconds = Read(configuration, "UploadSeconds", ImageLimits.DefaultUploadSeconds, 1, 3600);
         var directory = configuration[$"{Section}:Directory"];
         var dataDirectory = configuration["Platform:DataDirectory"];
         return new ImageStorageSettings(
-            new ImageLimits(maxBytes, maxPixels),
+            new ImageLimits(maxBytes, maxPixels, TimeSpan.FromSeconds(stallSeconds), TimeSpan.FromSeconds(uploadSeconds)),
             string.IsNullOrWhiteSpace(directory) ? null : directory.Trim(),
             string.IsNullOrWhiteSpace(dataDirectory) ? "data" : dataDirectory.Trim());
     }
