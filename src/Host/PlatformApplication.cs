@@ -69,8 +69,8 @@ public static class PlatformApplication
         app.UseAuthorization();
         app.UseRateLimiter();
         app.MapPlatformHealth();
-        app.MapGrpcHealthChecksService();
-        app.MapGrpcReflectionService();
+        app.MapGrpcHealthChecksService().RequireRateLimiting(RateLimitPolicies.Streams);
+        app.MapGrpcReflectionService().RequireRateLimiting(RateLimitPolicies.Streams);
         app.MapPlatformModules();
         configureApp?.Invoke(app);
         return app;

@@ -16,6 +16,11 @@ internal static class KestrelSetup
         // gRPC metadata is headers: keep the total small, as a defence against oversized metadata.
         kestrel.Limits.MaxRequestHeadersTotalSize = 32 * 1024;
         kestrel.Limits.Http2.MaxRequestHeaderFieldSize = 16 * 1024;
+
+        // A watch or a health Watch may send nothing for hours; without pings a peer that vanished without closing
+        // (a NAT timeout, a pulled cable) would keep its streams, and what they hold, until the next restart.
+        kestrel.Limits.Http2.KeepAlivePingDelay = TimeSpan.FromMinutes(1);
+        kestrel.Limits.Http2.KeepAlivePingTimeout = TimeSpan.FromSeconds(20);
         var address = platform.ParsedListenAddress;
         if (platform.UsesTls)
         {

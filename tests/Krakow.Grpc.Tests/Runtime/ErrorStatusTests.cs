@@ -50,6 +50,16 @@ public sealed class ErrorStatusTests(RuntimeHostFixture fixture) : IClassFixture
     }
 
     [Fact]
+    public async Task A_detail_past_1024_characters_is_cut_there_whole_characters_only()
+    {
+        var detail = new string('x', 1022) + "🐉" + new string('y', 100_000);
+
+        var response = await Host.Client.UnaryAsync(Methods.Echo, new EchoRequest { FailCode = (int)StatusCode.InvalidArgument, FailDetail = detail });
+
+        response.ShouldHaveStatus(StatusCode.InvalidArgument, new string('x', 1022) + "…");
+    }
+
+    [Fact]
     public async Task Grpc_message_of_plain_ascii_is_sent_as_it_is()
     {
         var response = await Host.Client.UnaryAsync(Methods.Echo, new EchoRequest { FailCode = (int)StatusCode.InvalidArgument, FailDetail = "Plain (ASCII) text: ok?" });

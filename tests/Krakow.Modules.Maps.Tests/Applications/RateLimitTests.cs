@@ -4,6 +4,7 @@ using Grpc.Core;
 using Krakow.Maps.V1;
 using Krakow.Modules.Maps.Tests.Images;
 using Krakow.Modules.Maps.Tests.Infrastructure;
+using Krakow.Modules.Maps.Tests.Watch;
 using Shouldly;
 using static Krakow.Modules.Maps.Tests.Infrastructure.Survey;
 
@@ -64,6 +65,58 @@ public sealed class RateLimitTests
         answer.Headers.RetryAfter?.Delta.ShouldNotBeNull();
         answer.Headers.RetryAfter!.Delta!.Value.ShouldBeInRange(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(60));
         (await answer.Content.ReadAsStringAsync()).ShouldStartWith(TooMany);
+    }
+
+    [Fact]
+    public async Task A_caller_holds_at_most_its_streams_at_once_and_may_open_another_when_one_ends()
+    {
+        await using var host = await MapsHost.StartAsync(new MapsHostOptions
+        {
+            Settings = new Dictionary<string, string?>
+            {
+                ["RateLimits:Anonymous:ConcurrentStreams"] = "2",
+                ["RateLimits:Authenticated:ConcurrentStreams"] = "1",
+            },
+        });
+        var first = WatchStream.Open(host.Channel, TestCampaigns.ImActive);
+        await using var second = WatchStream.Open(host.Channel, TestCampaigns.ImActive);
+        await first.UntilSyncedAsync();
+        await second.UntilSyncedAsync();
+
+        await using var third = WatchStream.Open(host.Channel, TestCampaigns.ImActive);
+        await third.Completion;
+        var export = await Should.ThrowAsync<RpcException>(async () =>
+        {
+            using var call = new Listings.ListingsClient(host.Channel).ExportCampaign(new ExportCampaignRequest { CampaignId = TestCampaigns.ImActive });
+            await call.ResponseStream.MoveNext(CancellationToken.None);
+        });
+        await using var partners = WatchStream.Open(host.Channel, TestCampaigns.ImActive, callOptions: TestApiKeys.As(TestApiKeys.Partner));
+        await partners.UntilSyncedAsync();
+
+        foreach (var refused in new[] { third.Error, export })
+        {
+            refused.ShouldNotBeNull().StatusCode.ShouldBe(StatusCode.ResourceExhausted);
+            refused.Status.Detail.ShouldBe("Too many open streams: one address without an API key may hold 2 at once (watches, exports, image downloads, health watches); end one first.");
+        }
+
+        (await host.Campaigns.ListCampaignsAsync(new ListCampaignsRequest())).Campaigns.ShouldNotBeEmpty("unary reads are not counted");
+
+        // One ends: another may open (once the server has seen the first go).
+        await first.DisposeAsync();
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (true)
+        {
+            await using var retry = WatchStream.Open(host.Channel, TestCampaigns.ImActive);
+            try
+            {
+                await retry.UntilSyncedAsync();
+                break;
+            }
+            catch (InvalidOperationException) when (retry.Error?.StatusCode == StatusCode.ResourceExhausted && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(100);
+            }
+        }
     }
 
     [Fact]

@@ -13,6 +13,8 @@ public sealed class ConfigurationTests
     [InlineData("Maps:Images:MaxPixels", "lots", "Configuration error: Maps:Images:MaxPixels must be a whole number from 1 to 65535, not 'lots'.")]
     [InlineData("RateLimits:Anonymous:PerMinute", "0", "Configuration error: RateLimits:Anonymous:PerMinute must be between 1 and 1000000, not 0.")]
     [InlineData("RateLimits:Authenticated:Burst", "-5", "Configuration error: RateLimits:Authenticated:Burst must be between 1 and 1000000, not -5.")]
+    [InlineData("RateLimits:Anonymous:ConcurrentStreams", "0", "Configuration error: RateLimits:Anonymous:ConcurrentStreams must be between 1 and 1000000, not 0.")]
+    [InlineData("Maps:Images:StallSeconds", "0", "Configuration error: Maps:Images:StallSeconds must be a whole number from 1 to 600, not '0'.")]
     [InlineData("Platform:TrustedProxies:0", "proxy.internal", "Configuration error: Platform:TrustedProxies:0 must be an IP address, not 'proxy.internal'.")]
     public async Task A_bad_setting_stops_the_host_naming_the_key(string key, string value, string message)
     {

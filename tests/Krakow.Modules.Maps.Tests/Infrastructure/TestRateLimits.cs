@@ -14,6 +14,7 @@ public static class TestRateLimits
         {
             yield return new($"{RateLimitOptions.SectionName}:{caller}:{nameof(CallerRate.PerMinute)}", CallerRate.Maximum.ToString(System.Globalization.CultureInfo.InvariantCulture));
             yield return new($"{RateLimitOptions.SectionName}:{caller}:{nameof(CallerRate.Burst)}", CallerRate.Maximum.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            yield return new($"{RateLimitOptions.SectionName}:{caller}:{nameof(CallerRate.ConcurrentStreams)}", CallerRate.Maximum.ToString(System.Globalization.CultureInfo.InvariantCulture));
         }
     }
 }

@@ -30,8 +30,8 @@ internal sealed class WatchStream : IAsyncDisposable
 
     public Metadata Trailers => call.GetTrailers();
 
-    public static WatchStream Open(ChannelBase channel, string campaignId, string resumeToken = "") =>
-        new(new CampaignWatch.CampaignWatchClient(channel).WatchCampaign(new WatchCampaignRequest { CampaignId = campaignId, ResumeToken = resumeToken }));
+    public static WatchStream Open(ChannelBase channel, string campaignId, string resumeToken = "", CallOptions callOptions = default) =>
+        new(new CampaignWatch.CampaignWatchClient(channel).WatchCampaign(new WatchCampaignRequest { CampaignId = campaignId, ResumeToken = resumeToken }, callOptions));
 
     /// <summary>The next event; fails when none comes within <paramref name="timeout"/> (default 15 s) or the call ended.</summary>
     public async Task<ListingEvent> NextAsync(TimeSpan? timeout = null)

@@ -9,35 +9,45 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Krakow.BuildingBlocks.Security;
 
 /// <summary>
-/// The <see cref="RateLimitPolicies.Writes"/> policy on ASP.NET Core's rate limiter: a token bucket per caller (an
-/// API key's name, or else the remote address), refusing at once when it is empty: RESOURCE_EXHAUSTED for gRPC and
-/// gRPC-Web with the wait in the message, in <c>grpc-retry-pushback-ms</c> and as a google.rpc.RetryInfo. With Redis
-/// configured the buckets live there, shared by every instance (<see cref="SharedTokenBuckets"/>); without it, or
-/// while Redis is down, each instance keeps its own.
+/// The platform's policies on ASP.NET Core's rate limiter, per caller (an API key's name, or else the remote
+/// address), refusing at once with RESOURCE_EXHAUSTED (HTTP 429 for anything not gRPC):
+/// <see cref="RateLimitPolicies.Writes"/>, a token bucket, saying when to retry (in the message,
+/// <c>grpc-retry-pushback-ms</c> and a google.rpc.RetryInfo) — with Redis configured the buckets live there, shared by
+/// every instance (<see cref="SharedTokenBuckets"/>); without it, or while Redis is down, each instance keeps its own;
+/// and <see cref="RateLimitPolicies.Streams"/>, a limit on the streams open at once on this instance.
 /// </summary>
 internal static class CallRateLimiting
 {
     public static IServiceCollection AddPlatformRateLimits(this IServiceCollection services, RateLimitOptions options)
     {
-        var anonymous = BucketOptions(options.Anonymous);
-        var authenticated = BucketOptions(options.Authenticated);
         services.AddRateLimiter(limiter =>
         {
             limiter.AddPolicy(RateLimitPolicies.Writes, context =>
             {
-                // Whose bucket a call draws from: the API key's, or its address's.
-                var (caller, rate, bucket) = context.User.Identity is { IsAuthenticated: true, Name: { } name }
-                    ? ("key:" + name, options.Authenticated, authenticated)
-                    : ("address:" + AddressKey(context.Connection.RemoteIpAddress), options.Anonymous, anonymous);
+                var (caller, rate) = Caller(context, options);
                 return context.RequestServices.GetService<SharedTokenBuckets>() is { } shared
                     ? RateLimitPartition.Get(caller, key => new SharedTokenBucketLimiter(
-                        RateLimitPolicies.Writes, key, rate, shared, new TokenBucketRateLimiter(bucket)))
-                    : RateLimitPartition.GetTokenBucketLimiter(caller, _ => bucket);
+                        RateLimitPolicies.Writes, key, rate, shared, new TokenBucketRateLimiter(BucketOptions(rate))))
+                    : RateLimitPartition.GetTokenBucketLimiter(caller, _ => BucketOptions(rate));
             });
-            limiter.OnRejected = (rejected, _) => new ValueTask(Refuse(rejected.HttpContext, rejected.Lease, options));
+            limiter.AddPolicy(RateLimitPolicies.Streams, context =>
+            {
+                var (caller, rate) = Caller(context, options);
+                return RateLimitPartition.GetConcurrencyLimiter(caller, _ => new ConcurrencyLimiterOptions { PermitLimit = rate.ConcurrentStreams, QueueLimit = 0 });
+            });
+            limiter.OnRejected = (rejected, _) => new ValueTask(
+                rejected.HttpContext.GetEndpoint()?.Metadata.GetMetadata<EnableRateLimitingAttribute>()?.PolicyName == RateLimitPolicies.Streams
+                    ? RefuseStream(rejected.HttpContext, options)
+                    : Refuse(rejected.HttpContext, rejected.Lease, options));
         });
         return services;
     }
+
+    /// <summary>Whose allowance a call draws from: the API key's, or its address's.</summary>
+    private static (string Caller, CallerRate Rate) Caller(HttpContext context, RateLimitOptions options) =>
+        context.User.Identity is { IsAuthenticated: true, Name: { } name }
+            ? ("key:" + name, options.Authenticated)
+            : ("address:" + AddressKey(context.Connection.RemoteIpAddress), options.Anonymous);
 
     /// <summary>
     /// IPv4 addresses as they are; IPv6 ones by their /64 prefix, the block one subscriber usually holds, so that
@@ -78,6 +88,18 @@ internal static class CallRateLimiting
             // The partitioned limiter refills every bucket from its one timer.
             AutoReplenishment = false,
         };
+    }
+
+    private static Task RefuseStream(HttpContext context, RateLimitOptions options)
+    {
+        var (who, rate) = context.User.Identity?.IsAuthenticated == true
+            ? ("this API key", options.Authenticated)
+            : ("one address without an API key", options.Anonymous);
+        return GrpcAwareRefusal.WriteAsync(
+            context,
+            StatusCodes.Status429TooManyRequests,
+            grpcStatus: 8,
+            $"Too many open streams: {who} may hold {rate.ConcurrentStreams} at once (watches, exports, image downloads, health watches); end one first.");
     }
 
     private static Task Refuse(HttpContext context, RateLimitLease lease, RateLimitOptions options)

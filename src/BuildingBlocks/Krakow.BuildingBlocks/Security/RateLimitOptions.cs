@@ -12,9 +12,9 @@ public sealed class RateLimitOptions
 {
     public const string SectionName = "RateLimits";
 
-    public CallerRate Anonymous { get; set; } = new() { PerMinute = 30, Burst = 20 };
+    public CallerRate Anonymous { get; set; } = new() { PerMinute = 30, Burst = 20, ConcurrentStreams = 20 };
 
-    public CallerRate Authenticated { get; set; } = new() { PerMinute = 600, Burst = 100 };
+    public CallerRate Authenticated { get; set; } = new() { PerMinute = 600, Burst = 100, ConcurrentStreams = 200 };
 
     /// <summary>Binds and checks the section; throws <see cref="PlatformConfigurationException"/> naming the first bad key.</summary>
     public static RateLimitOptions FromConfiguration(IConfiguration configuration)
@@ -35,7 +35,10 @@ public sealed class RateLimitOptions
     }
 }
 
-/// <summary>A token bucket: <see cref="Burst"/> calls at once, refilled at <see cref="PerMinute"/>.</summary>
+/// <summary>
+/// What one caller may do: a token bucket of write calls (<see cref="Burst"/> at once, refilled at
+/// <see cref="PerMinute"/>), and <see cref="ConcurrentStreams"/> calls that stay open.
+/// </summary>
 public sealed class CallerRate
 {
     public const int Maximum = 1_000_000;
@@ -45,6 +48,9 @@ public sealed class CallerRate
 
     /// <summary>Calls that may come at once, after a quiet spell.</summary>
     public int Burst { get; set; }
+
+    /// <summary>Streaming calls (<see cref="RateLimitPolicies.Streams"/>) open at once, on one instance.</summary>
+    public int ConcurrentStreams { get; set; }
 
     /// <summary>
     /// The refill as the token bucket takes it: one call every 60/<see cref="PerMinute"/> seconds when that is a
@@ -65,6 +71,11 @@ public sealed class CallerRate
         if (Burst is < 1 or > Maximum)
         {
             throw new PlatformConfigurationException($"{key}:{nameof(Burst)}", $"must be between 1 and {Maximum}, not {Burst}");
+        }
+
+        if (ConcurrentStreams is < 1 or > Maximum)
+        {
+            throw new PlatformConfigurationException($"{key}:{nameof(ConcurrentStreams)}", $"must be between 1 and {Maximum}, not {ConcurrentStreams}");
         }
     }
 }

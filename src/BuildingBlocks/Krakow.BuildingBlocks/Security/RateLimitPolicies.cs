@@ -9,4 +9,10 @@ public static class RateLimitPolicies
     /// many residents from one address.
     /// </summary>
     public const string Writes = "writes";
+
+    /// <summary>
+    /// Calls that stay open (watches, exports, image downloads, health watches, reflection): how many one caller may
+    /// hold at once, per instance, so that nobody holds the server's connections and what each stream keeps.
+    /// </summary>
+    public const string Streams = "streams";
 }

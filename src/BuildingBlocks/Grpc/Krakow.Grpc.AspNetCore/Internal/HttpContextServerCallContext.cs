@@ -509,7 +509,7 @@ internal sealed class HttpContextServerCallContext : ServerCallContext, IDisposa
         target.GrpcStatus = ((int)status.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture);
         if (status.Detail.Length > 0)
         {
-            target.GrpcMessage = PercentEncoding.Encode(status.Detail);
+            target.GrpcMessage = StatusMessage.Encode(status.Detail);
         }
 
         if (trailers is null)

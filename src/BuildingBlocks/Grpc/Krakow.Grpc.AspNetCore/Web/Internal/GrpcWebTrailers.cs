@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Buffers.Binary;
 using System.IO.Pipelines;
 using System.Text;
+using Grpc.AspNetCore.Server.Internal;
 using Grpc.Core;
 using Grpc.Net.Protocol;
 
@@ -21,7 +22,7 @@ internal static class GrpcWebTrailers
         block.Append(GrpcProtocol.StatusHeader).Append(": ").Append((int)status.StatusCode).Append("\r\n");
         if (status.Detail.Length > 0)
         {
-            block.Append(GrpcProtocol.MessageHeader).Append(": ").Append(PercentEncoding.Encode(status.Detail)).Append("\r\n");
+            block.Append(GrpcProtocol.MessageHeader).Append(": ").Append(StatusMessage.Encode(status.Detail)).Append("\r\n");
         }
 
         foreach (var entry in trailers ?? [])

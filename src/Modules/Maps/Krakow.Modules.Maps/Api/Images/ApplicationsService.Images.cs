@@ -37,6 +37,7 @@ internal sealed partial class ApplicationsService
         return ToProto(image);
     }
 
+    [EnableRateLimiting(RateLimitPolicies.Streams)]
     public override async Task GetOfferImage(V1.GetOfferImageRequest request, IServerStreamWriter<V1.OfferImageChunk> responseStream, ServerCallContext context)
     {
         var opened = await images.OpenAsync(request.ImageId, context.CancellationToken);

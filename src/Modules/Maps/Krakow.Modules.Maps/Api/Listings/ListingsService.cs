@@ -1,10 +1,12 @@
 using Google.Protobuf;
 using Grpc.Core;
+using Krakow.BuildingBlocks.Security;
 using Krakow.BuildingBlocks.Validation;
 using Krakow.Maps.V1;
 using Krakow.Modules.Maps.Application.Campaigns;
 using Krakow.Modules.Maps.Application.Search;
 using Krakow.Modules.Maps.Infrastructure.Search;
+using Microsoft.AspNetCore.RateLimiting;
 using ListingsGrpc = Krakow.Maps.V1.Listings;
 using ProtoListing = Krakow.Maps.V1.Listing;
 
@@ -83,6 +85,7 @@ internal sealed class ListingsService(ListingSearch search, ICampaignCatalog cat
     }
 
     /// <summary>The campaign's live listings as one GeoJSON FeatureCollection in chunks of 64 KiB; NOT_FOUND for an unknown campaign.</summary>
+    [EnableRateLimiting(RateLimitPolicies.Streams)]
     public override async Task ExportCampaign(ExportCampaignRequest request, IServerStreamWriter<GeoJsonChunk> responseStream, ServerCallContext context)
     {
         var violations = new FieldViolations();

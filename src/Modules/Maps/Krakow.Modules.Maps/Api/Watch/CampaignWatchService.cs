@@ -1,8 +1,10 @@
 using Google.Protobuf.WellKnownTypes;
 using Grpc.AspNetCore.Server;
 using Grpc.Core;
+using Krakow.BuildingBlocks.Security;
 using Krakow.BuildingBlocks.Validation;
 using Krakow.Modules.Maps.Application.Watch;
+using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Logging;
 using V1 = Krakow.Maps.V1;
 
@@ -26,6 +28,7 @@ internal sealed partial class CampaignWatchService(CampaignWatcher watcher, Watc
     public const string EndTrailer = "krakow-watch-end";
     public const string ResumeTokenTrailer = "krakow-resume-token";
 
+    [EnableRateLimiting(RateLimitPolicies.Streams)]
     public override async Task WatchCampaign(V1.WatchCampaignRequest request, IServerStreamWriter<V1.ListingEvent> responseStream, ServerCallContext context)
     {
         var violations = new FieldViolations();
