@@ -227,6 +227,37 @@ public sealed class OfferImageTests : IAsyncLifetime
         Directory.EnumerateFiles(ImagesFolder, "*", SearchOption.AllDirectories).ShouldHaveSingleItem();
     }
 
+    [Fact]
+    public async Task A_replaced_image_is_let_go_unless_another_application_shows_the_same_bytes()
+    {
+        var first = await UploadAsync(host, Id, Token, TestImages.Png(300, 300));
+        var shared = TestImages.Jpeg(320, 240);
+        var other = await host.Applications.SubmitApplicationAsync(Submission(TestCampaigns.Christmas, "handicrafts", "Szopki"));
+        await UploadAsync(host, other.Application.Id, other.EditToken, shared);
+
+        // Replaced by an upload: the first image is gone, file and all.
+        var second = await UploadAsync(host, Id, Token, shared);
+        var gone = await Should.ThrowAsync<RpcException>(() => ReadAllAsync(first.ImageId));
+        gone.StatusCode.ShouldBe(StatusCode.NotFound);
+        (await host.Web.GetAsync(first.UrlPath)).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+
+        // The application's link to the old image went with it: an edit can no longer name it.
+        var update = new UpdateApplicationRequest { ApplicationId = Id, EditToken = Token };
+        update.Answers.Add(StandardAnswers("gifts", "Bombki z Krakowa"));
+        update.Answers["offer_image"] = Image(first.ImageId);
+        RpcErrors.FieldsOf(await Should.ThrowAsync<RpcException>(() => host.Applications.UpdateApplicationAsync(update).ResponseAsync)).ShouldBe(["answers.offer_image"]);
+
+        // The shared bytes stay while the other application shows them, and go with the last one that did.
+        var third = await UploadAsync(host, Id, Token, TestImages.WebPLossless(200, 200));
+        (await ReadAllAsync(second.ImageId)).ShouldNotBeEmpty();
+        await UploadAsync(host, other.Application.Id, other.EditToken, TestImages.Png(64, 64));
+        (await Should.ThrowAsync<RpcException>(() => ReadAllAsync(second.ImageId))).StatusCode.ShouldBe(StatusCode.NotFound);
+        Directory.EnumerateFiles(ImagesFolder, "*", SearchOption.AllDirectories).Select(Path.GetFileName)
+            .ShouldBe([third.ImageId, TestImageIdOf(TestImages.Png(64, 64))], ignoreOrder: true);
+    }
+
+    private static string TestImageIdOf(byte[] image) => Convert.ToHexStringLower(SHA256.HashData(image));
+
     private async Task<List<OfferImageChunk>> ReadAllAsync(string imageId)
     {
         using var call = host.Applications.GetOfferImage(new GetOfferImageRequest { ImageId = imageId });

@@ -41,6 +41,7 @@ internal static class ApplicationsRegistration
         services.AddScoped<ApplicantDesk>();
         services.AddScoped<ModerationDesk>();
         services.AddScoped<OfferImageUpload>();
+        services.AddScoped<ReplacedImages>();
         services.AddScoped<OfferImageLibrary>();
         return services;
     }

@@ -1,4 +1,5 @@
 using Krakow.BuildingBlocks.Validation;
+using Krakow.Modules.Maps.Application.Images;
 using Krakow.Modules.Maps.Application.Seasons;
 using Krakow.Modules.Maps.Domain.Applications;
 using Krakow.Modules.Maps.Domain.Applications.Survey;
@@ -13,7 +14,7 @@ namespace Krakow.Modules.Maps.Application.Applications;
 /// resubmits it; an approved entry stays approved and every listing follows), withdraw it (every listing goes),
 /// opt out of cross-listings. Each change and the listings it moves are saved in one transaction.
 /// </summary>
-internal sealed class ApplicantDesk(MapsDbContext db, ApplicationAccess access, CampaignGate campaigns, ListingSync listings, TimeProvider clock)
+internal sealed class ApplicantDesk(MapsDbContext db, ApplicationAccess access, CampaignGate campaigns, ListingSync listings, ReplacedImages replacedImages, TimeProvider clock)
 {
     public async Task<ApplicationView> GetAsync(string applicationId, string editToken, CancellationToken cancellationToken)
     {
@@ -21,8 +22,10 @@ internal sealed class ApplicantDesk(MapsDbContext db, ApplicationAccess access, 
         return await ApplicationView.LoadAsync(db, application, cancellationToken);
     }
 
-    public Task<ApplicationView> UpdateAsync(string applicationId, string editToken, IReadOnlyDictionary<string, Answer?> answers, CancellationToken cancellationToken) =>
-        ChangeAsync(applicationId, editToken, async application =>
+    public async Task<ApplicationView> UpdateAsync(string applicationId, string editToken, IReadOnlyDictionary<string, Answer?> answers, CancellationToken cancellationToken)
+    {
+        string? released = null;
+        var view = await ChangeAsync(applicationId, editToken, async application =>
         {
             StateTransitions.Apply(() => application.EnsureNotFinal("updated"));
             var campaign = campaigns.RequireLoaded(application.CampaignId);
@@ -39,8 +42,13 @@ internal sealed class ApplicantDesk(MapsDbContext db, ApplicationAccess access, 
 
             violations.ThrowIfAny();
             CampaignGate.EnsureInArea(campaign, survey.Answers);
+            var previousImage = application.OfferImageId;
             StateTransitions.Apply(() => application.Update(survey.Answers, clock.GetUtcNow().UtcDateTime));
+            released = await replacedImages.StageAsync(application.Id, previousImage, application.OfferImageId, cancellationToken);
         }, cancellationToken);
+        replacedImages.DeleteFile(released);
+        return view;
+    }
 
     public Task<ApplicationView> WithdrawAsync(string applicationId, string editToken, CancellationToken cancellationToken) =>
         ChangeAsync(applicationId, editToken, application =>

@@ -11,6 +11,9 @@ internal interface IImageBlobStore
 
     /// <summary>The stored image's bytes, or null.</summary>
     Stream? OpenRead(string imageId);
+
+    /// <summary>Deletes the stored image, if there is one (readers that have it open keep reading).</summary>
+    void Delete(string imageId);
 }
 
 /// <summary>An image being received. Disposing it without <see cref="CommitAsync"/> deletes what was written.</summary>

@@ -29,6 +29,7 @@ internal sealed class OfferImageUpload(
     CampaignGate campaigns,
     ListingSync listings,
     IImageBlobStore blobs,
+    ReplacedImages replaced,
     ImageLimits limits,
     TimeProvider clock)
 {
@@ -149,8 +150,9 @@ internal sealed class OfferImageUpload(
         }
     }
 
-    private Task<OfferImage> AttachAsync(UploadHeader header, string imageId, ImageHeader image, long size, string imageFieldId, CancellationToken cancellationToken) =>
-        ConcurrentChanges.RetryAsync(db, async () =>
+    private async Task<OfferImage> AttachAsync(UploadHeader header, string imageId, ImageHeader image, long size, string imageFieldId, CancellationToken cancellationToken)
+    {
+        var (stored, released) = await ConcurrentChanges.RetryAsync(db, async () =>
         {
             var application = await access.FindAsync(header.ApplicationId, header.EditToken, cancellationToken);
             var now = clock.GetUtcNow().UtcDateTime;
@@ -166,11 +168,16 @@ internal sealed class OfferImageUpload(
                 db.ApplicationImages.Add(ApplicationImage.Link(application.Id, imageId, now));
             }
 
+            var previous = application.OfferImageId;
             StateTransitions.Apply(() => application.AttachOfferImage(imageId, imageFieldId, now));
+            var released = await replaced.StageAsync(application.Id, previous, imageId, cancellationToken);
             await listings.SyncAsync(application, cancellationToken);
             await db.SaveChangesAsync(cancellationToken);
-            return stored;
+            return (stored, released);
         }, cancellationToken);
+        replaced.DeleteFile(released);
+        return stored;
+    }
 
     private static RpcException Invalid(string field, string description)
     {

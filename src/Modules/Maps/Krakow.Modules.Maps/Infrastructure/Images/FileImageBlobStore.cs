@@ -44,6 +44,14 @@ internal sealed class FileImageBlobStore : IImageBlobStore
         }
     }
 
+    public void Delete(string imageId)
+    {
+        if (ImageId.IsValid(imageId))
+        {
+            File.Delete(PathOf(imageId));
+        }
+    }
+
     private string PathOf(string imageId) => Path.Combine(root, imageId[..2], imageId);
 
     private void SweepLeftovers()
