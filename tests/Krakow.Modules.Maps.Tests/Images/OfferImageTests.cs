@@ -321,6 +321,11 @@ public sealed class OfferImageLimitTests : IAsyncLifetime
         var submitted = await host.Applications.SubmitApplicationAsync(Submission(TestCampaigns.Christmas, "gifts"));
         var image = TestImages.Png(100, 100, totalSize: 3000);
 
+        // Never starts: the stream opened, and not even a header.
+        using var silent = host.Applications.UploadOfferImage();
+        var neverStarted = await Should.ThrowAsync<RpcException>(() => silent.ResponseAsync.WaitAsync(TimeSpan.FromSeconds(30)));
+        neverStarted.Status.ShouldBe(new Status(StatusCode.DeadlineExceeded, CutOff));
+
         // Stops: the header and one chunk, then nothing, with the stream left open.
         using var stalled = host.Applications.UploadOfferImage();
         await stalled.RequestStream.WriteAsync(Header(submitted.Application.Id, submitted.EditToken, image.Length));

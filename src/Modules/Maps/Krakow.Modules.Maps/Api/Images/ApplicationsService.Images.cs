@@ -24,7 +24,7 @@ internal sealed partial class ApplicationsService
     public override async Task<V1.OfferImage> UploadOfferImage(IAsyncStreamReader<V1.UploadOfferImageRequest> requestStream, ServerCallContext context)
     {
         var cancellationToken = context.CancellationToken;
-        if (!await requestStream.MoveNext(cancellationToken) || requestStream.Current.PartCase != V1.UploadOfferImageRequest.PartOneofCase.Header)
+        if (!await HeaderArrivesAsync(requestStream, cancellationToken) || requestStream.Current.PartCase != V1.UploadOfferImageRequest.PartOneofCase.Header)
         {
             new FieldViolations().Add("header", "the first message must carry the header (application_id, edit_token, total_size)").ThrowIfAny();
         }
@@ -67,6 +67,21 @@ internal sealed partial class ApplicationsService
         Height = image.Height,
         UrlPath = OfferImageEndpoint.PathOf(image.Id),
     };
+
+    /// <summary>Reads the first message, within the wait allowed for any chunk.</summary>
+    private async Task<bool> HeaderArrivesAsync(IAsyncStreamReader<V1.UploadOfferImageRequest> requestStream, CancellationToken cancellationToken)
+    {
+        using var waiting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        waiting.CancelAfter(imageLimits.StallTimeout);
+        try
+        {
+            return await requestStream.MoveNext(waiting.Token);
+        }
+        catch (OperationCanceledException) when (waiting.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            throw OfferImageUpload.CutOff(imageLimits);
+        }
+    }
 
     private static async IAsyncEnumerable<UploadChunk> ChunksOf(
         IAsyncStreamReader<V1.UploadOfferImageRequest> requestStream, [EnumeratorCancellation] CancellationToken cancellationToken)

@@ -21,7 +21,8 @@ internal sealed record UploadChunk(long Offset, ReadOnlyMemory<byte> Data);
 /// chunk.offset) and stop at the declared size (INVALID_ARGUMENT on chunk.data, at the first byte too many); bytes
 /// that are not PNG, JPEG or WebP are refused as soon as the first 12 have arrived. When the bytes are complete the
 /// pixel size is read from the image's header. Only then is the image moved under its content address and
-/// attached to the application (and its listings), in one transaction.
+/// attached to the application (and its listings), in one transaction, letting go of the image it replaces
+/// (<see cref="ReplacedImages"/>). A caller that stops sending is cut off (<see cref="ImageLimits.StallTimeout"/>).
 /// </summary>
 internal sealed class OfferImageUpload(
     MapsDbContext db,
@@ -99,11 +100,14 @@ internal sealed class OfferImageUpload(
         }
         catch (OperationCanceledException) when (waiting.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
-            throw new RpcException(new Grpc.Core.Status(
-                StatusCode.DeadlineExceeded,
-                $"The upload was cut off: each chunk must follow the last within {limits.StallTimeout.TotalSeconds:0} s, and the whole image arrive within {limits.UploadTimeout.TotalSeconds:0} s. Nothing was kept; upload it again."));
+            throw CutOff(limits);
         }
     }
+
+    /// <summary>What a caller that stopped sending hears (before its header, or between chunks).</summary>
+    public static RpcException CutOff(ImageLimits limits) => new(new Grpc.Core.Status(
+        StatusCode.DeadlineExceeded,
+        $"The upload was cut off: each chunk must follow the last within {limits.StallTimeout.TotalSeconds:0} s, and the whole image arrive within {limits.UploadTimeout.TotalSeconds:0} s. Nothing was kept; upload it again."));
 
     private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 
