@@ -22,9 +22,10 @@ internal sealed class DatabaseHealthCheck(DatabaseOptions database) : IHealthChe
             await command.ExecuteScalarAsync(cancellationToken);
             return HealthCheckResult.Healthy($"{database.Provider} answers");
         }
-        catch (DbException ex)
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             // /readyz is anonymous: the message (host names, ports) goes to the log with the exception, not the report.
+            // Any failure, not only DbException: an exception escaping a check would put its message in the report.
             return HealthCheckResult.Unhealthy($"{database.Provider} does not answer", ex);
         }
     }

@@ -101,6 +101,14 @@ public sealed class RateLimitTests
 
         (await host.Campaigns.ListCampaignsAsync(new ListCampaignsRequest())).Campaigns.ShouldNotBeEmpty("unary reads are not counted");
 
+        // The downloads over plain HTTP count too, refused in HTTP's terms.
+        foreach (var path in new[] { $"/maps/campaigns/{TestCampaigns.ImActive}/listings.geojson", "/maps/images/" + new string('a', 64) })
+        {
+            using var download = await host.Web.GetAsync(path);
+            download.StatusCode.ShouldBe(HttpStatusCode.TooManyRequests, path);
+            (await download.Content.ReadAsStringAsync()).ShouldStartWith("Too many open streams: one address without an API key may hold 2 at once");
+        }
+
         // One ends: another may open (once the server has seen the first go).
         await first.DisposeAsync();
         var deadline = DateTime.UtcNow.AddSeconds(20);

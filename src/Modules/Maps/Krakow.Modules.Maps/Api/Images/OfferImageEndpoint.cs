@@ -1,3 +1,4 @@
+using Krakow.BuildingBlocks.Security;
 using Krakow.Modules.Maps.Application.Images;
 using Krakow.Modules.Maps.Domain.Images;
 using Microsoft.AspNetCore.Builder;
@@ -24,7 +25,9 @@ internal static class OfferImageEndpoint
     public static string PathOf(string imageId) => PathPrefix + imageId;
 
     public static IEndpointConventionBuilder MapOfferImages(this IEndpointRouteBuilder endpoints) =>
-        endpoints.MapMethods(Route, [HttpMethods.Get, HttpMethods.Head], ServeAsync).WithDisplayName("Maps offer image");
+        endpoints.MapMethods(Route, [HttpMethods.Get, HttpMethods.Head], ServeAsync)
+            .WithDisplayName("Maps offer image")
+            .RequireRateLimiting(RateLimitPolicies.Streams);
 
     private static async Task<IResult> ServeAsync(string imageId, HttpContext http, [FromServices] OfferImageLibrary images, CancellationToken cancellationToken)
     {

@@ -1,3 +1,4 @@
+using Krakow.BuildingBlocks.Security;
 using System.Security.Cryptography;
 using System.Text;
 using Krakow.Modules.Maps.Infrastructure.Search;
@@ -29,7 +30,7 @@ internal static class ListingsRegistration
     public static IEndpointRouteBuilder MapListings(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapGrpcService<ListingsService>();
-        endpoints.MapGet(GeoJsonRoute, DownloadGeoJsonAsync);
+        endpoints.MapGet(GeoJsonRoute, DownloadGeoJsonAsync).RequireRateLimiting(RateLimitPolicies.Streams);
         return endpoints;
     }
 
