@@ -35,10 +35,7 @@ internal static class CallRateLimiting
                 var (caller, rate) = Caller(context, options);
                 return RateLimitPartition.GetConcurrencyLimiter(caller, _ => new ConcurrencyLimiterOptions { PermitLimit = rate.ConcurrentStreams, QueueLimit = 0 });
             });
-            limiter.OnRejected = (rejected, _) => new ValueTask(
-                rejected.HttpContext.GetEndpoint()?.Metadata.GetMetadata<EnableRateLimitingAttribute>()?.PolicyName == RateLimitPolicies.Streams
-                    ? RefuseStream(rejected.HttpContext, options)
-                    : Refuse(rejected.HttpContext, rejected.Lease, options));
+            limiter.OnRejected = (rejected, _) => new ValueTask(Refuse(rejected.HttpContext, rejected.Lease, options));
         });
         return services;
     }
@@ -90,25 +87,23 @@ internal static class CallRateLimiting
         };
     }
 
-    private static Task RefuseStream(HttpContext context, RateLimitOptions options)
-    {
-        var (who, rate) = context.User.Identity?.IsAuthenticated == true
-            ? ("this API key", options.Authenticated)
-            : ("one address without an API key", options.Anonymous);
-        return GrpcAwareRefusal.WriteAsync(
-            context,
-            StatusCodes.Status429TooManyRequests,
-            grpcStatus: 8,
-            $"Too many open streams: {who} may hold {rate.ConcurrentStreams} at once (watches, exports, image downloads, health watches); end one first.");
-    }
-
     private static Task Refuse(HttpContext context, RateLimitLease lease, RateLimitOptions options)
     {
-        var wait = lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : TimeSpan.Zero;
-        var seconds = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
         var (who, rate) = context.User.Identity?.IsAuthenticated == true
             ? ("this API key", options.Authenticated)
             : ("one address without an API key", options.Anonymous);
+        if (context.GetEndpoint()?.Metadata.GetMetadata<EnableRateLimitingAttribute>()?.PolicyName == RateLimitPolicies.Streams)
+        {
+            // A stream frees its place when it ends, not at a time the server can name: no wait to suggest.
+            return GrpcAwareRefusal.WriteAsync(
+                context,
+                StatusCodes.Status429TooManyRequests,
+                grpcStatus: 8,
+                $"Too many open streams: {who} may hold {rate.ConcurrentStreams} at once (watches, exports, image downloads, health watches); end one first.");
+        }
+
+        var wait = lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : TimeSpan.Zero;
+        var seconds = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
         return GrpcAwareRefusal.WriteAsync(
             context,
             StatusCodes.Status429TooManyRequests,
