@@ -1,8 +1,8 @@
 using Grpc.Core;
 using Krakow.BuildingBlocks.Security;
-using Microsoft.AspNetCore.RateLimiting;
 using Krakow.Modules.Maps.Application.Applications;
 using Krakow.Modules.Maps.Application.Images;
+using Microsoft.AspNetCore.RateLimiting;
 using V1 = Krakow.Maps.V1;
 
 namespace Krakow.Modules.Maps.Api.Applications;

@@ -1,6 +1,6 @@
-using Krakow.BuildingBlocks.Security;
 using System.Security.Cryptography;
 using System.Text;
+using Krakow.BuildingBlocks.Security;
 using Krakow.Modules.Maps.Infrastructure.Search;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;

@@ -1,11 +1,10 @@
-using Krakow.BuildingBlocks.Persistence;
 using System.Security.Cryptography;
 using Grpc.Core;
+using Krakow.BuildingBlocks.Persistence;
 using Krakow.BuildingBlocks.Validation;
 using Krakow.Modules.Maps.Domain.Applications;
 using Krakow.Modules.Maps.Domain.Applications.Survey;
 using Krakow.Modules.Maps.Infrastructure;
-using Krakow.Modules.Maps.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
 
 namespace Krakow.Modules.Maps.Application.Applications;

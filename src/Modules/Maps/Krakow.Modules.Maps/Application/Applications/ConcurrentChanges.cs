@@ -1,7 +1,6 @@
 using Grpc.Core;
 using Krakow.BuildingBlocks.Persistence;
 using Krakow.Modules.Maps.Infrastructure;
-using Krakow.Modules.Maps.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
 
 namespace Krakow.Modules.Maps.Application.Applications;

@@ -1,14 +1,13 @@
-using Krakow.BuildingBlocks.Persistence;
 using System.Security.Cryptography;
 using System.Text;
 using Google.Rpc;
 using Grpc.Core;
+using Krakow.BuildingBlocks.Persistence;
 using Krakow.Modules.Maps.Application.Applications;
 using Krakow.Modules.Maps.Domain.Applications;
 using Krakow.Modules.Maps.Domain.Applications.Survey;
 using Krakow.Modules.Maps.Domain.Images;
 using Krakow.Modules.Maps.Infrastructure;
-using Krakow.Modules.Maps.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
 
 namespace Krakow.Modules.Maps.Application.Seasons;

@@ -1,12 +1,11 @@
-using Krakow.BuildingBlocks.Persistence;
 using System.Globalization;
 using Grpc.Core;
+using Krakow.BuildingBlocks.Persistence;
 using Krakow.BuildingBlocks.Validation;
 using Krakow.Modules.Maps.Domain.Applications;
 using Krakow.Modules.Maps.Domain.Campaigns;
 using Krakow.Modules.Maps.Domain.Listings;
 using Krakow.Modules.Maps.Infrastructure;
-using Krakow.Modules.Maps.Infrastructure.Persistence;
 using Krakow.Plugins.Sdk;
 using Microsoft.EntityFrameworkCore;
 

@@ -1,6 +1,6 @@
-using Krakow.BuildingBlocks.Persistence;
 using System.Security.Cryptography;
 using Krakow.BuildingBlocks.Configuration;
+using Krakow.BuildingBlocks.Persistence;
 using Krakow.Modules.Maps.Application.Applications;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
