@@ -13,18 +13,12 @@ public static class SecurityApplicationBuilderExtensions
     public static IApplicationBuilder UsePlatformAuthentication(this IApplicationBuilder app)
     {
         app.UseAuthentication();
-        app.Use(async (context, next) =>
-        {
-            if (context.User.Identity?.IsAuthenticated != true
-                && context.Request.Headers.Authorization.Count > 0
-                && (await context.AuthenticateAsync().ConfigureAwait(false)).Failure is not null)
-            {
-                await context.ChallengeAsync().ConfigureAwait(false);
-                return;
-            }
-
-            await next(context).ConfigureAwait(false);
-        });
+        // The API key handler authenticates every authorization header it is given, or fails it: a header and no
+        // authenticated user means a failed key (the challenge says why, from the handler's cached result).
+        app.Use((context, next) =>
+            context.User.Identity?.IsAuthenticated != true && context.Request.Headers.Authorization.Count > 0
+                ? context.ChallengeAsync()
+                : next(context));
         return app;
     }
 }
