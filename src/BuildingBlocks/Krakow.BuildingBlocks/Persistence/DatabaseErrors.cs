@@ -13,4 +13,12 @@ public static class DatabaseErrors
         PostgresException postgres => postgres.SqlState == PostgresErrorCodes.UniqueViolation,
         _ => false,
     };
+
+    /// <summary>The save referred to a row another transaction has just deleted (SQLite or PostgreSQL).</summary>
+    public static bool IsForeignKeyViolation(this DbUpdateException exception) => exception.InnerException switch
+    {
+        SqliteException sqlite => sqlite.SqliteErrorCode == 19 && sqlite.SqliteExtendedErrorCode == 787,
+        PostgresException postgres => postgres.SqlState == PostgresErrorCodes.ForeignKeyViolation,
+        _ => false,
+    };
 }

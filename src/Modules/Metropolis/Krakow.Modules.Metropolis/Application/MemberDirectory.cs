@@ -53,7 +53,8 @@ internal sealed class MemberDirectory(MetropolisDbContext db, IDistributedCache 
             throw new RpcException(new Status(StatusCode.AlreadyExists, $"Member '{member.Id}' is already registered."));
         }
 
-        await cache.RemoveAsync(AllMembersCacheKey, cancellationToken);
+        // Saved: the stale list goes even if the caller has gone meanwhile.
+        await cache.RemoveAsync(AllMembersCacheKey, CancellationToken.None);
         return MemberSnapshot.From(member);
     }
 

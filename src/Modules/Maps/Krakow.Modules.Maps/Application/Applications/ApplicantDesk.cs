@@ -46,7 +46,7 @@ internal sealed class ApplicantDesk(MapsDbContext db, ApplicationAccess access, 
             StateTransitions.Apply(() => application.Update(survey.Answers, clock.GetUtcNow().UtcDateTime));
             released = await replacedImages.StageAsync(application.Id, previousImage, application.OfferImageId, cancellationToken);
         }, cancellationToken);
-        replacedImages.DeleteFile(released);
+        await replacedImages.DeleteFileAsync(released);
         return view;
     }
 

@@ -7,8 +7,9 @@ namespace Krakow.Modules.Maps.Application.Applications;
 
 /// <summary>
 /// Runs a read-change-save of an application again when another call changed the same rows in between (the
-/// application's version token or a listing's key): the second attempt reads the new state and decides afresh,
-/// so two moderators approving at once get one approval and one FAILED_PRECONDITION naming APPROVED.
+/// application's version token, a listing's key, or an offer image another application let go of meanwhile): the
+/// second attempt reads the new state and decides afresh, so two moderators approving at once get one approval and
+/// one FAILED_PRECONDITION naming APPROVED.
 /// </summary>
 internal static class ConcurrentChanges
 {
@@ -22,7 +23,7 @@ internal static class ConcurrentChanges
             {
                 return await operation();
             }
-            catch (DbUpdateException ex) when (ex is DbUpdateConcurrencyException || ex.IsUniqueViolation())
+            catch (DbUpdateException ex) when (ex is DbUpdateConcurrencyException || ex.IsUniqueViolation() || ex.IsForeignKeyViolation())
             {
                 db.ChangeTracker.Clear();
                 if (attempt == Attempts)

@@ -16,7 +16,7 @@ internal interface IImageBlobStore
     void Delete(string imageId);
 }
 
-/// <summary>An image being received. Disposing it without <see cref="CommitAsync"/> deletes what was written.</summary>
+/// <summary>An image being received. Disposing it deletes what was written and not put in place.</summary>
 internal interface IPendingImage : IAsyncDisposable
 {
     long Length { get; }
@@ -29,6 +29,9 @@ internal interface IPendingImage : IAsyncDisposable
     /// <summary>SHA-256 of everything written, lower-case hex: the image's id.</summary>
     string ComputeId();
 
-    /// <summary>Puts the bytes under <paramref name="imageId"/> (keeping an identical image already there).</summary>
+    /// <summary>
+    /// Puts the bytes under <paramref name="imageId"/>, keeping an identical image already there. Call it again once
+    /// the image's row is saved: it puts the bytes back if that identical image was let go meanwhile.
+    /// </summary>
     Task CommitAsync(string imageId, CancellationToken cancellationToken);
 }

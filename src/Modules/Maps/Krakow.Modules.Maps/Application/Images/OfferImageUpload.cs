@@ -49,7 +49,11 @@ internal sealed class OfferImageUpload(
 
         var imageId = pending.ComputeId();
         await pending.CommitAsync(imageId, cancellationToken);
-        return await AttachAsync(header, imageId, image, pending.Length, imageFieldId, cancellationToken);
+        var attached = await AttachAsync(header, imageId, image, pending.Length, imageFieldId, cancellationToken);
+
+        // Another application may have let go of the same bytes between the two steps: put ours back if so.
+        await pending.CommitAsync(imageId, CancellationToken.None);
+        return attached;
     }
 
     private void CheckHeader(UploadHeader header)
@@ -179,7 +183,7 @@ internal sealed class OfferImageUpload(
             await db.SaveChangesAsync(cancellationToken);
             return (stored, released);
         }, cancellationToken);
-        replaced.DeleteFile(released);
+        await replaced.DeleteFileAsync(released);
         return stored;
     }
 

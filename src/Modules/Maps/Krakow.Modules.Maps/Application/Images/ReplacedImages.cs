@@ -9,7 +9,7 @@ namespace Krakow.Modules.Maps.Application.Images;
 /// replacing an image again and again keeps one, not all of them: the application's link to the old image goes in
 /// the same transaction as the change, and the image itself (row and file) when no other application links it (the
 /// same bytes uploaded elsewhere, or a re-confirmed entry of the next season, keep it). The file is deleted only
-/// after the transaction has committed.
+/// after the transaction has committed, and only while no row names the image again.
 /// </summary>
 internal sealed partial class ReplacedImages(MapsDbContext db, IImageBlobStore blobs, ILogger<ReplacedImages> logger)
 {
@@ -37,10 +37,13 @@ internal sealed partial class ReplacedImages(MapsDbContext db, IImageBlobStore b
         return previousImageId;
     }
 
-    /// <summary>Deletes the file of an image whose row is gone; a failure leaves an orphan file, logged.</summary>
-    public void DeleteFile(string? imageId)
+    /// <summary>
+    /// Deletes the file of an image whose row is gone, unless an upload of the same bytes has saved a row again since
+    /// (that upload also puts its own copy back after saving); a failure leaves an orphan file, logged.
+    /// </summary>
+    public async Task DeleteFileAsync(string? imageId)
     {
-        if (imageId is null)
+        if (imageId is null || await db.OfferImages.AnyAsync(i => i.Id == imageId, CancellationToken.None))
         {
             return;
         }

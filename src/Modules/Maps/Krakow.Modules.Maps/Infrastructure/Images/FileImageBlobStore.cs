@@ -76,7 +76,7 @@ internal sealed class FileImageBlobStore : IImageBlobStore
     {
         private readonly FileStream file = new(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 81920, FileOptions.Asynchronous);
         private readonly IncrementalHash hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        private bool committed;
+        private bool closed;
 
         public long Length { get; private set; }
 
@@ -94,10 +94,22 @@ internal sealed class FileImageBlobStore : IImageBlobStore
 
         public async Task CommitAsync(string imageId, CancellationToken cancellationToken)
         {
-            await file.FlushAsync(cancellationToken);
-            file.Flush(flushToDisk: true);
-            await file.DisposeAsync();
+            if (!closed)
+            {
+                await file.FlushAsync(cancellationToken);
+                file.Flush(flushToDisk: true);
+                await file.DisposeAsync();
+                closed = true;
+            }
+
             var target = store.PathOf(imageId);
+            if (File.Exists(target) || !File.Exists(path))
+            {
+                // The same bytes are stored already (content addressing), or ours are: keep what is there, and
+                // ours until disposed, in case that image is let go before this one is saved.
+                return;
+            }
+
             Directory.CreateDirectory(Path.GetDirectoryName(target)!);
             try
             {
@@ -105,21 +117,15 @@ internal sealed class FileImageBlobStore : IImageBlobStore
             }
             catch (IOException) when (File.Exists(target))
             {
-                // The same bytes are already stored (content addressing): keep them, drop ours.
-                File.Delete(path);
+                // Stored by another upload of the same bytes in the meantime.
             }
-
-            committed = true;
         }
 
         public async ValueTask DisposeAsync()
         {
             hash.Dispose();
             await file.DisposeAsync();
-            if (!committed)
-            {
-                File.Delete(path);
-            }
+            File.Delete(path);
         }
     }
 }
