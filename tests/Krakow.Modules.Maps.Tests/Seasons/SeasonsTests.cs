@@ -123,7 +123,7 @@ public abstract class SeasonsTests(DatabaseKind database) : IAsyncLifetime
         none.StatusCode.ShouldBe(StatusCode.NotFound);
         (await Pact.LiveNearAsync(host, Pact.Straszewskiego)).ShouldBeEmpty();
 
-        // The approved participant sees the invitation; the one never approved has none.
+        // The approved participant sees the invitation; the one not approved (yet) has none.
         var invited = await host.Applications.GetApplicationAsync(new ApplicationRef { ApplicationId = shoemaker, EditToken = shoemakerToken });
         (invited.Season, invited.ReconfirmationSeason, invited.Status).ShouldBe((1, 2, ApplicationStatus.Approved));
         (await host.Applications.GetApplicationAsync(new ApplicationRef { ApplicationId = waiting.Application.Id, EditToken = waiting.EditToken })).ReconfirmationSeason.ShouldBe(0);
@@ -164,6 +164,12 @@ public abstract class SeasonsTests(DatabaseKind database) : IAsyncLifetime
             new ReconfirmApplicationRequest { ApplicationId = bakery, EditToken = bakeryToken }).ResponseAsync);
         withdrawn.StatusCode.ShouldBe(StatusCode.FailedPrecondition);
         withdrawn.Status.Detail.ShouldContain("WITHDRAWN");
+
+        // Last season's application that waited in the queue is invited once approved, like the others.
+        await host.Moderation.ApproveAsync(new ApproveRequest { ApplicationId = waiting.Application.Id }, Pact.AsModerator);
+        (await host.Applications.GetApplicationAsync(new ApplicationRef { ApplicationId = waiting.Application.Id, EditToken = waiting.EditToken })).ReconfirmationSeason.ShouldBe(2);
+        (await SeasonsApi.ReconfirmApplicationAsync(new ReconfirmApplicationRequest { ApplicationId = waiting.Application.Id, EditToken = waiting.EditToken }))
+            .Season.ShouldBe(2);
 
         // Approved, it is on season 2's live map; last season's listing stays in the archive only.
         await host.Moderation.ApproveAsync(new ApproveRequest { ApplicationId = reconfirmed.Id }, Pact.AsModerator);

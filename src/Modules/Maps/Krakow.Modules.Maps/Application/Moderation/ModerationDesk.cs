@@ -1,5 +1,6 @@
 using Grpc.Core;
 using Krakow.Modules.Maps.Application.Applications;
+using Krakow.Modules.Maps.Application.Seasons;
 using Krakow.Modules.Maps.Contracts;
 using Krakow.Modules.Maps.Domain.Applications;
 using Krakow.Modules.Maps.Domain.Moderation;
@@ -19,7 +20,8 @@ internal sealed record BulkOutcome(string ApplicationId, StatusCode Code, string
 /// <summary>
 /// Moderators' work: the queue of submitted applications, and decisions. A decision is recorded with who made it,
 /// when and why, in the same transaction as the application's new status, its listings (with their change feed)
-/// and, for an approval, the <see cref="ApplicationApproved"/> event in the outbox.
+/// and, for an approval, the <see cref="ApplicationApproved"/> event in the outbox (and an invitation to re-confirm,
+/// when the next season has opened meanwhile).
 /// </summary>
 internal sealed class ModerationDesk(MapsDbContext db, ListingSync listings, TimeProvider clock)
 {
@@ -112,11 +114,27 @@ internal sealed class ModerationDesk(MapsDbContext db, ListingSync listings, Tim
             if (kind == DecisionKind.Approved)
             {
                 db.Publish(new ApplicationApproved(application.Id, application.CampaignId, listedOn));
+                await InviteIfApprovedLateAsync(application, now, cancellationToken);
             }
 
             await db.SaveChangesAsync(cancellationToken);
             return decision;
         }, cancellationToken);
+
+    /// <summary>
+    /// An application approved after the next season opened (it waited in the queue meanwhile) is invited to
+    /// re-confirm like those approved before the opening, as long as that season is the campaign's latest.
+    /// </summary>
+    private async Task InviteIfApprovedLateAsync(MapApplication application, DateTime now, CancellationToken cancellationToken)
+    {
+        var next = application.Season + 1;
+        var latest = await db.Set<CampaignSeasonRecord>().Where(s => s.CampaignId == application.CampaignId).MaxAsync(s => (int?)s.Season, cancellationToken);
+        var invitations = db.Set<ReconfirmationInvitation>();
+        if (latest == next && !await invitations.AnyAsync(i => i.ApplicationId == application.Id && i.Season == next, cancellationToken))
+        {
+            invitations.Add(new ReconfirmationInvitation { ApplicationId = application.Id, Season = next, CampaignId = application.CampaignId, InvitedAt = now });
+        }
+    }
 
     private static RpcException NotFound(string applicationId) =>
         new(new Status(StatusCode.NotFound, $"Application '{applicationId}' does not exist."));
