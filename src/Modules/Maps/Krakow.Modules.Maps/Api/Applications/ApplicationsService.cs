@@ -17,8 +17,7 @@ internal sealed partial class ApplicationsService(
     ApplicationSubmission submission,
     ApplicantDesk desk,
     OfferImageUpload upload,
-    OfferImageLibrary images,
-    ImageLimits imageLimits) : V1.Applications.ApplicationsBase
+    OfferImageLibrary images) : V1.Applications.ApplicationsBase
 {
     [EnableRateLimiting(RateLimitPolicies.Writes)]
     public override async Task<V1.SubmitApplicationResponse> SubmitApplication(V1.SubmitApplicationRequest request, ServerCallContext context)

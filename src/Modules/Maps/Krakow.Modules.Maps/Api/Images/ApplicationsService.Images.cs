@@ -2,7 +2,6 @@ using System.Runtime.CompilerServices;
 using Google.Protobuf;
 using Grpc.Core;
 using Krakow.BuildingBlocks.Security;
-using Krakow.BuildingBlocks.Validation;
 using Krakow.Modules.Maps.Api.Images;
 using Krakow.Modules.Maps.Application.Images;
 using Krakow.Modules.Maps.Domain.Images;
@@ -21,21 +20,8 @@ internal sealed partial class ApplicationsService
 
     /// <summary>The first message must be the header; every later one a chunk (anything else is INVALID_ARGUMENT).</summary>
     [EnableRateLimiting(RateLimitPolicies.Writes)]
-    public override async Task<V1.OfferImage> UploadOfferImage(IAsyncStreamReader<V1.UploadOfferImageRequest> requestStream, ServerCallContext context)
-    {
-        var cancellationToken = context.CancellationToken;
-        if (!await HeaderArrivesAsync(requestStream, cancellationToken) || requestStream.Current.PartCase != V1.UploadOfferImageRequest.PartOneofCase.Header)
-        {
-            new FieldViolations().Add("header", "the first message must carry the header (application_id, edit_token, total_size)").ThrowIfAny();
-        }
-
-        var header = requestStream.Current.Header;
-        var image = await upload.UploadAsync(
-            new UploadHeader(header.ApplicationId, header.EditToken, header.TotalSize),
-            ChunksOf(requestStream, cancellationToken),
-            cancellationToken);
-        return ToProto(image);
-    }
+    public override async Task<V1.OfferImage> UploadOfferImage(IAsyncStreamReader<V1.UploadOfferImageRequest> requestStream, ServerCallContext context) =>
+        ToProto(await upload.UploadAsync(PartsOf(requestStream), context.CancellationToken));
 
     [EnableRateLimiting(RateLimitPolicies.Streams)]
     public override async Task GetOfferImage(V1.GetOfferImageRequest request, IServerStreamWriter<V1.OfferImageChunk> responseStream, ServerCallContext context)
@@ -68,33 +54,19 @@ internal sealed partial class ApplicationsService
         UrlPath = OfferImageEndpoint.PathOf(image.Id),
     };
 
-    /// <summary>Reads the first message, within the wait allowed for any chunk.</summary>
-    private async Task<bool> HeaderArrivesAsync(IAsyncStreamReader<V1.UploadOfferImageRequest> requestStream, CancellationToken cancellationToken)
-    {
-        using var waiting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        waiting.CancelAfter(imageLimits.StallTimeout);
-        try
-        {
-            return await requestStream.MoveNext(waiting.Token);
-        }
-        catch (OperationCanceledException) when (waiting.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
-        {
-            throw OfferImageUpload.CutOff(imageLimits);
-        }
-    }
-
-    private static async IAsyncEnumerable<UploadChunk> ChunksOf(
-        IAsyncStreamReader<V1.UploadOfferImageRequest> requestStream, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private static async IAsyncEnumerable<UploadPart> PartsOf(
+        IAsyncStreamReader<V1.UploadOfferImageRequest> requestStream, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         while (await requestStream.MoveNext(cancellationToken))
         {
-            if (requestStream.Current.PartCase != V1.UploadOfferImageRequest.PartOneofCase.Chunk)
+            var message = requestStream.Current;
+            yield return message.PartCase switch
             {
-                new FieldViolations().Add("chunk", "every message after the header must carry a chunk").ThrowIfAny();
-            }
-
-            var chunk = requestStream.Current.Chunk;
-            yield return new UploadChunk(chunk.Offset, chunk.Data.Memory);
+                V1.UploadOfferImageRequest.PartOneofCase.Header =>
+                    new UploadPart(new UploadHeader(message.Header.ApplicationId, message.Header.EditToken, message.Header.TotalSize), null),
+                V1.UploadOfferImageRequest.PartOneofCase.Chunk => new UploadPart(null, new UploadChunk(message.Chunk.Offset, message.Chunk.Data.Memory)),
+                _ => new UploadPart(null, null),
+            };
         }
     }
 }

@@ -14,6 +14,9 @@ internal sealed record UploadHeader(string ApplicationId, string EditToken, long
 
 internal sealed record UploadChunk(long Offset, ReadOnlyMemory<byte> Data);
 
+/// <summary>One message of an upload: its header, or a chunk (neither: a message that carries nothing).</summary>
+internal sealed record UploadPart(UploadHeader? Header, UploadChunk? Chunk);
+
 /// <summary>
 /// Receiving an offer image. The header is checked before any byte is read: the size limit (INVALID_ARGUMENT on
 /// header.total_size), the edit token (NOT_FOUND), the application still open and its campaign accepting offer
@@ -34,13 +37,49 @@ internal sealed class OfferImageUpload(
     ImageLimits limits,
     TimeProvider clock)
 {
-    public async Task<OfferImage> UploadAsync(UploadHeader header, IAsyncEnumerable<UploadChunk> chunks, CancellationToken cancellationToken)
+    /// <summary>
+    /// Receives the upload: the header first, then the chunks. A caller that stops sending is cut off
+    /// (DEADLINE_EXCEEDED): Kestrel's minimum data rate does not apply to a streaming call, and an open upload holds
+    /// a file.
+    /// </summary>
+    public async Task<OfferImage> UploadAsync(IAsyncEnumerable<UploadPart> parts, CancellationToken cancellationToken)
     {
-        CheckHeader(header);
-        var imageFieldId = await CheckApplicationAsync(header, cancellationToken);
+        using var waiting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var startedAt = Stopwatch.GetTimestamp();
+        void AwaitNextPart()
+        {
+            var left = limits.UploadTimeout - Stopwatch.GetElapsedTime(startedAt);
+            waiting.CancelAfter(left > TimeSpan.Zero ? (left < limits.StallTimeout ? left : limits.StallTimeout) : TimeSpan.Zero);
+        }
 
-        await using var pending = blobs.BeginWrite();
-        await ReceiveAsync(pending, header.TotalSize, chunks, limits, cancellationToken);
+        try
+        {
+            await using var messages = parts.GetAsyncEnumerator(waiting.Token);
+            AwaitNextPart();
+            if (!await messages.MoveNextAsync() || messages.Current.Header is not { } header)
+            {
+                throw Invalid("header", "the first message must carry the header (application_id, edit_token, total_size)");
+            }
+
+            CheckHeader(header);
+            var imageFieldId = await CheckApplicationAsync(header, cancellationToken);
+            await using var pending = blobs.BeginWrite();
+            AwaitNextPart();
+            await ReceiveAsync(pending, header.TotalSize, messages, AwaitNextPart, waiting.Token);
+            waiting.CancelAfter(Timeout.InfiniteTimeSpan);
+            return await StoreAsync(header, pending, imageFieldId, cancellationToken);
+        }
+        catch (OperationCanceledException) when (waiting.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            throw new RpcException(new Grpc.Core.Status(
+                StatusCode.DeadlineExceeded,
+                $"The upload was cut off: each chunk must follow the last within {limits.StallTimeout.TotalSeconds:0} s, and the whole image arrive within {limits.UploadTimeout.TotalSeconds:0} s. Nothing was kept; upload it again."));
+        }
+    }
+
+    /// <summary>Checks the received bytes are an image within the limits, then stores and attaches it.</summary>
+    private async Task<OfferImage> StoreAsync(UploadHeader header, IPendingImage pending, string imageFieldId, CancellationToken cancellationToken)
+    {
         var inspection = ImageInspector.Inspect(pending.Content, limits.MaxPixels);
         if (inspection.Header is not { } image)
         {
@@ -85,43 +124,19 @@ internal sealed class OfferImageUpload(
         return campaign.Definition.Survey.Fields.FirstOrDefault(f => f.Type == FieldType.Image)?.Id ?? StandardFields.OfferImage;
     }
 
-    /// <summary>
-    /// Writes the chunks to <paramref name="pending"/>. A caller that stops sending is cut off (DEADLINE_EXCEEDED):
-    /// Kestrel's minimum data rate does not apply to a streaming call, and an open upload holds a file.
-    /// </summary>
-    private static async Task ReceiveAsync(IPendingImage pending, long totalSize, IAsyncEnumerable<UploadChunk> chunks, ImageLimits limits, CancellationToken cancellationToken)
-    {
-        using var waiting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var startedAt = Stopwatch.GetTimestamp();
-        waiting.CancelAfter(Min(limits.StallTimeout, limits.UploadTimeout));
-        try
-        {
-            await ReceiveChunksAsync(pending, totalSize, chunks, waiting.Token, () =>
-            {
-                var left = limits.UploadTimeout - Stopwatch.GetElapsedTime(startedAt);
-                waiting.CancelAfter(left > TimeSpan.Zero ? Min(limits.StallTimeout, left) : TimeSpan.Zero);
-            });
-        }
-        catch (OperationCanceledException) when (waiting.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
-        {
-            throw CutOff(limits);
-        }
-    }
-
-    /// <summary>What a caller that stopped sending hears (before its header, or between chunks).</summary>
-    public static RpcException CutOff(ImageLimits limits) => new(new Grpc.Core.Status(
-        StatusCode.DeadlineExceeded,
-        $"The upload was cut off: each chunk must follow the last within {limits.StallTimeout.TotalSeconds:0} s, and the whole image arrive within {limits.UploadTimeout.TotalSeconds:0} s. Nothing was kept; upload it again."));
-
-    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
-
-    private static async Task ReceiveChunksAsync(IPendingImage pending, long totalSize, IAsyncEnumerable<UploadChunk> chunks, CancellationToken cancellationToken, Action chunkReceived)
+    /// <summary>Writes the chunks that follow the header to <paramref name="pending"/>, checking them as they come.</summary>
+    private static async Task ReceiveAsync(IPendingImage pending, long totalSize, IAsyncEnumerator<UploadPart> messages, Action partReceived, CancellationToken cancellationToken)
     {
         var leading = new byte[ImageFormats.SignatureLength];
         var recognised = false;
-        await foreach (var chunk in chunks.WithCancellation(cancellationToken))
+        while (await messages.MoveNextAsync())
         {
-            chunkReceived();
+            partReceived();
+            if (messages.Current.Chunk is not { } chunk)
+            {
+                throw Invalid("chunk", "every message after the header must carry a chunk");
+            }
+
             var received = pending.Length;
             if (chunk.Offset != received)
             {
